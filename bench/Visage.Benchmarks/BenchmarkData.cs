@@ -1,0 +1,41 @@
+using OpenCvSharp;
+using Visage.Face;
+
+namespace Visage.Benchmarks;
+
+/// <summary>Inputs shared by the benchmarks: the shared data folder and the installed models.</summary>
+internal static class BenchmarkData
+{
+    public static string DataRoot()
+    {
+        var configured = Environment.GetEnvironmentVariable("VISAGE_TEST_DATA");
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return configured;
+        }
+
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", "data");
+            if (Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new DirectoryNotFoundException("Set VISAGE_TEST_DATA to the shared data folder.");
+    }
+
+    public static FaceEngine Engine(int threads) =>
+        new(new FaceEngineOptions { Threads = threads }, new ModelStore(ModelManifest.Load(FaceServiceCollectionExtensions.DefaultManifestPath()), ModelStore.DefaultDirectory()));
+
+    /// <summary>A 480x640 (VGA portrait) JPEG of one face, made from a shared portrait.</summary>
+    public static byte[] VgaPortraitJpeg()
+    {
+        using var source = Cv2.ImRead(Path.Combine(DataRoot(), "faces", "deepface", "img1.jpg"));
+        using var vga = new Mat();
+        Cv2.Resize(source, vga, new Size(480, 640), 0, 0, InterpolationFlags.Area);
+        Cv2.ImEncode(".jpg", vga, out var jpeg, new ImageEncodingParam(ImwriteFlags.JpegQuality, 90));
+        return jpeg;
+    }
+}

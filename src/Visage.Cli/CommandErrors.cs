@@ -1,0 +1,38 @@
+using Spectre.Console;
+using Visage.Face;
+
+namespace Visage.Cli;
+
+/// <summary>Turns the engine's typed errors into one clear line and an exit code; nothing else is caught.</summary>
+internal static class CommandErrors
+{
+    public static async Task<int> RunAsync(Func<Task<int>> body)
+    {
+        try
+        {
+            return await body();
+        }
+        catch (ModelIntegrityException ex)
+        {
+            Fail(ex.Message);
+            return ExitCodes.ModelIntegrity;
+        }
+        catch (ImageDecodeException ex)
+        {
+            Fail($"image refused ({ex.Reason}): {ex.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (FaceNotFoundException ex)
+        {
+            Fail(ex.Message);
+            return ExitCodes.BadInput;
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
+        {
+            Fail(ex.Message);
+            return ExitCodes.BadInput;
+        }
+    }
+
+    private static void Fail(string message) => AnsiConsole.Console.MarkupLineInterpolated($"[red]error:[/] {message}");
+}

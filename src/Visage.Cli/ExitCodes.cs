@@ -1,0 +1,10 @@
+namespace Visage.Cli;
+
+internal static class ExitCodes
+{
+    public const int Success = 0;
+    public const int BadInput = 2;
+    public const int Configuration = 3;
+    public const int ModelIntegrity = 4;
+    public const int TargetMissed = 5;
+}

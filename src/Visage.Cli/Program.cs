@@ -1,0 +1,47 @@
+using System.CommandLine;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Spectre.Console;
+using Visage.Cli;
+using Visage.Cli.Commands;
+using Visage.Face;
+
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+{
+    ContentRootPath = AppContext.BaseDirectory,
+    DisableDefaults = false,
+});
+builder.Configuration.AddEnvironmentVariables("VISAGE_");
+builder.Logging.ClearProviders();
+builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+builder.Services.AddFaceEngine("Face");
+
+// Reports piped to a file keep their full table width.
+if (Console.IsOutputRedirected)
+{
+    AnsiConsole.Profile.Width = 200;
+}
+
+using var host = builder.Build();
+try
+{
+    // Options are validated here, before any command runs, as a server host would at start.
+    host.Services.GetRequiredService<IStartupValidator>().Validate();
+}
+catch (OptionsValidationException ex)
+{
+    await Console.Error.WriteLineAsync($"error: invalid configuration: {string.Join("; ", ex.Failures)}");
+    return ExitCodes.Configuration;
+}
+
+var root = new RootCommand("Visage: privacy-first face recognition for healthcare.")
+{
+    ModelsCommand.Create(host.Services),
+    DetectCommand.Create(host.Services),
+    CompareCommand.Create(host.Services),
+    EvalCommand.Create(host.Services),
+};
+return await root.Parse(args).InvokeAsync();

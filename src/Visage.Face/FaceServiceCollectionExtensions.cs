@@ -1,0 +1,49 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Visage.Face;
+
+public static class FaceServiceCollectionExtensions
+{
+    /// <summary>Registers the face engine; options are validated when the host starts.</summary>
+    public static IServiceCollection AddFaceEngine(this IServiceCollection services, string configurationSection)
+    {
+        services.AddOptions<FaceEngineOptions>()
+            .BindConfiguration(configurationSection)
+            .ValidateDataAnnotations()
+            .Validate(o => o.Quality is not null && o.Liveness is not null, "Face:Quality and Face:Liveness must be objects.")
+            .Validate(
+                o => o.Detector is ModelIds.FacepluginDetector or ModelIds.BlazeFaceDetector,
+                $"Face:Detector must be '{ModelIds.FacepluginDetector}' or '{ModelIds.BlazeFaceDetector}'.")
+            .ValidateOnStart();
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<FaceEngineOptions>>().Value;
+            var manifest = ModelManifest.Load(o.ManifestPath ?? DefaultManifestPath());
+            return new ModelStore(manifest, o.ModelsDirectory ?? ModelStore.DefaultDirectory());
+        });
+        services.AddSingleton(sp => new FaceEngine(sp.GetRequiredService<IOptions<FaceEngineOptions>>().Value, sp.GetRequiredService<ModelStore>()));
+        return services;
+    }
+
+    /// <summary>The manifest copied beside the binaries, else the repository's <c>models/manifest.json</c> above them.</summary>
+    public static string DefaultManifestPath()
+    {
+        var beside = Path.Combine(AppContext.BaseDirectory, "models", "manifest.json");
+        if (File.Exists(beside))
+        {
+            return beside;
+        }
+
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "models", "manifest.json");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return beside;
+    }
+}

@@ -1,0 +1,11 @@
+namespace Visage.Face;
+
+public enum ImageFormat
+{
+    Unknown,
+    Jpeg,
+    Png,
+    WebP,
+    Bmp,
+    Tiff,
+}
