@@ -1,5 +1,9 @@
 using MetadataExtractor;
 using MetadataExtractor.Formats.Exif;
+using MetadataExtractor.Formats.Jpeg;
+using MetadataExtractor.Formats.Png;
+using MetadataExtractor.Formats.Tiff;
+using MetadataExtractor.Formats.WebP;
 using OpenCvSharp;
 
 namespace Visage.Face;
@@ -8,21 +12,29 @@ namespace Visage.Face;
 internal static class ExifOrientation
 {
     /// <summary>Orientation 1-8; 1 when absent or unreadable (a broken EXIF block must not refuse a good image).</summary>
-    public static int Read(byte[] data)
+    public static int Read(byte[] data, ImageFormat format)
     {
         try
         {
             using var stream = new MemoryStream(data, writable: false);
-            var directories = ImageMetadataReader.ReadMetadata(stream);
+            // Only the EXIF block is parsed: XMP, IPTC and maker notes are not needed to turn pixels upright.
+            IEnumerable<MetadataExtractor.Directory> directories = format switch
+            {
+                ImageFormat.Jpeg => JpegMetadataReader.ReadMetadata(stream, [new ExifReader()]),
+                ImageFormat.Tiff => TiffMetadataReader.ReadMetadata(stream),
+                ImageFormat.Png => PngMetadataReader.ReadMetadata(stream),
+                ImageFormat.WebP => WebPMetadataReader.ReadMetadata(stream),
+                _ => [],
+            };
             var ifd0 = directories.OfType<ExifIfd0Directory>().FirstOrDefault();
             if (ifd0 is not null && ifd0.TryGetInt32(ExifDirectoryBase.TagOrientation, out var value) && value is >= 1 and <= 8)
             {
                 return value;
             }
         }
-        catch (Exception ex) when (ex is ImageProcessingException or IOException or ArgumentException or IndexOutOfRangeException or InvalidOperationException or OverflowException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // Corrupt metadata: fall through to "upright".
+            // Metadata is untrusted input and its parser may fail in many ways; a broken block means "upright".
         }
 
         return 1;

@@ -42,6 +42,11 @@ public sealed class ImageDecoder
                 "The image format is not supported; use JPEG, PNG, WebP, BMP or TIFF.");
         }
 
+        if (ImageHeader.IsTruncated(format, data))
+        {
+            throw new ImageDecodeException(ImageDecodeFailure.Truncated, $"The {format} data ends before the image does.");
+        }
+
         var header = ImageHeader.Read(data)
             ?? throw new ImageDecodeException(ImageDecodeFailure.Corrupt, $"The {format} header is unreadable.");
         if (header.Pixels > maxPixels)
@@ -51,12 +56,7 @@ public sealed class ImageDecoder
                 $"The image is {header.Width}x{header.Height} pixels; the limit is {maxPixels} pixels.");
         }
 
-        if (IsTruncated(format, data))
-        {
-            throw new ImageDecodeException(ImageDecodeFailure.Truncated, $"The {format} data ends before the image does.");
-        }
-
-        var orientation = ExifOrientation.Read(data);
+        var orientation = ExifOrientation.Read(data, format);
         var mat = Cv2.ImDecode(data, ImreadModes.Color | ImreadModes.IgnoreOrientation);
         if (mat.Empty())
         {
@@ -66,12 +66,4 @@ public sealed class ImageDecoder
 
         return new DecodedImage(ExifOrientation.Apply(mat, orientation), format, orientation);
     }
-
-    /// <summary>JPEG must end its scan with EOI and PNG with IEND; libraries otherwise fill the rest with grey.</summary>
-    private static bool IsTruncated(ImageFormat format, ReadOnlySpan<byte> data) => format switch
-    {
-        ImageFormat.Jpeg => data.LastIndexOf((ReadOnlySpan<byte>)[0xFF, 0xD9]) < data.IndexOf((ReadOnlySpan<byte>)[0xFF, 0xDA]),
-        ImageFormat.Png => data.LastIndexOf("IEND"u8) < 0,
-        _ => false,
-    };
 }

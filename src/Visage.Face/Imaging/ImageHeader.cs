@@ -8,6 +8,21 @@ namespace Visage.Face;
 /// </summary>
 internal readonly record struct ImageHeader(ImageFormat Format, long Width, long Height)
 {
+    internal enum HeaderStatus
+    {
+        Ok,
+        Truncated,
+        Corrupt,
+    }
+
+    /// <summary>Whether the data ends before the image does: a JPEG scan without EOI, a PNG without IEND.</summary>
+    public static bool IsTruncated(ImageFormat format, ReadOnlySpan<byte> data) => format switch
+    {
+        ImageFormat.Jpeg => WalkJpeg(data).Status == HeaderStatus.Truncated,
+        ImageFormat.Png => data.LastIndexOf("IEND"u8) < 0,
+        _ => false,
+    };
+
     public long Pixels => Width * Height;
 
     public static ImageFormat Sniff(ReadOnlySpan<byte> data)
@@ -46,7 +61,7 @@ internal readonly record struct ImageHeader(ImageFormat Format, long Width, long
         var format = Sniff(data);
         (long W, long H)? size = format switch
         {
-            ImageFormat.Jpeg => JpegSize(data),
+            ImageFormat.Jpeg => WalkJpeg(data) is { Status: not HeaderStatus.Corrupt } j ? (j.Width, j.Height) : null,
             ImageFormat.Png => data.Length >= 24 && data[12..16].SequenceEqual("IHDR"u8)
                 ? (BinaryPrimitives.ReadUInt32BigEndian(data[16..]), BinaryPrimitives.ReadUInt32BigEndian(data[20..]))
                 : null,
@@ -60,14 +75,25 @@ internal readonly record struct ImageHeader(ImageFormat Format, long Width, long
         return size is { W: > 0, H: > 0 } s ? new ImageHeader(format, s.W, s.H) : null;
     }
 
-    private static (long, long)? JpegSize(ReadOnlySpan<byte> data)
+    /// <summary>
+    /// Walks the JPEG segments up to the first scan: the frame header gives the size, a segment that runs
+    /// past the data or a scan never closed by EOI means the file was cut short. Markers inside an EXIF
+    /// thumbnail are skipped with their segment, so they cannot be mistaken for the image's own.
+    /// </summary>
+    internal static (HeaderStatus Status, long Width, long Height) WalkJpeg(ReadOnlySpan<byte> data)
     {
+        long width = 0, height = 0;
         var i = 2;
-        while (i + 9 < data.Length)
+        while (true)
         {
+            if (i + 4 > data.Length)
+            {
+                return (HeaderStatus.Truncated, 0, 0);
+            }
+
             if (data[i] != 0xFF)
             {
-                return null;
+                return (HeaderStatus.Corrupt, 0, 0);
             }
 
             var marker = data[i + 1];
@@ -77,22 +103,48 @@ internal readonly record struct ImageHeader(ImageFormat Format, long Width, long
                 continue;
             }
 
-            var length = BinaryPrimitives.ReadUInt16BigEndian(data[(i + 2)..]);
-            var isStartOfFrame = marker is >= 0xC0 and <= 0xCF and not 0xC4 and not 0xC8 and not 0xCC;
-            if (isStartOfFrame)
+            if (marker is 0x01 or (>= 0xD0 and <= 0xD7))
             {
-                return (BinaryPrimitives.ReadUInt16BigEndian(data[(i + 7)..]), BinaryPrimitives.ReadUInt16BigEndian(data[(i + 5)..]));
+                i += 2;
+                continue;
             }
 
+            var length = BinaryPrimitives.ReadUInt16BigEndian(data[(i + 2)..]);
             if (length < 2)
             {
-                return null;
+                return (HeaderStatus.Corrupt, 0, 0);
+            }
+
+            if (i + 2 + length > data.Length)
+            {
+                return (HeaderStatus.Truncated, 0, 0);
+            }
+
+            var isStartOfFrame = marker is >= 0xC0 and <= 0xCF and not 0xC4 and not 0xC8 and not 0xCC;
+            if (isStartOfFrame && length >= 7)
+            {
+                height = BinaryPrimitives.ReadUInt16BigEndian(data[(i + 5)..]);
+                width = BinaryPrimitives.ReadUInt16BigEndian(data[(i + 7)..]);
+            }
+
+            if (marker == 0xDA)
+            {
+                if (width == 0 || height == 0)
+                {
+                    return (HeaderStatus.Corrupt, 0, 0);
+                }
+
+                var scan = data[(i + 2 + length)..];
+                return scan.LastIndexOf((ReadOnlySpan<byte>)[0xFF, 0xD9]) < 0 ? (HeaderStatus.Truncated, width, height) : (HeaderStatus.Ok, width, height);
+            }
+
+            if (marker == 0xD9)
+            {
+                return (HeaderStatus.Corrupt, 0, 0);
             }
 
             i += 2 + length;
         }
-
-        return null;
     }
 
     private static (long, long)? WebPSize(ReadOnlySpan<byte> data)

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Visage.Face.Tests;
+
+public sealed class FaceServiceCollectionExtensionsTests
+{
+    private static ServiceProvider Build(Dictionary<string, string?> settings)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        services.AddFaceEngine("Face");
+        return services.BuildServiceProvider();
+    }
+
+    [Theory]
+    [InlineData("Face:Threads", "0")]
+    [InlineData("Face:MatchThreshold", "1.5")]
+    [InlineData("Face:Detector", "yolo")]
+    [InlineData("Face:MaxPixels", "0")]
+    public void Validate_InvalidSetting_FailsAtStart(string key, string value)
+    {
+        using var provider = Build(new() { [key] = value });
+
+        Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+    }
+
+    [Fact]
+    public void Validate_Defaults_Pass()
+    {
+        using var provider = Build([]);
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
+        Assert.Equal(0.40f, provider.GetRequiredService<IOptions<FaceEngineOptions>>().Value.MatchThreshold);
+    }
+}
