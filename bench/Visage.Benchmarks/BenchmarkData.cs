@@ -6,25 +6,7 @@ namespace Visage.Benchmarks;
 /// <summary>Inputs shared by the benchmarks: the shared data folder and the installed models.</summary>
 internal static class BenchmarkData
 {
-    public static string DataRoot()
-    {
-        var configured = Environment.GetEnvironmentVariable("VISAGE_TEST_DATA");
-        if (!string.IsNullOrWhiteSpace(configured))
-        {
-            return configured;
-        }
-
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "data");
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException("Set VISAGE_TEST_DATA to the shared data folder.");
-    }
+    public static string DataRoot() => SharedDataLocator.Find();
 
     public static FaceEngine Engine(int threads) =>
         new(new FaceEngineOptions { Threads = threads }, new ModelStore(ModelManifest.Load(FaceServiceCollectionExtensions.DefaultManifestPath()), ModelStore.DefaultDirectory()));

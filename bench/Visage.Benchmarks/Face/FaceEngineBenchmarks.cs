@@ -5,6 +5,7 @@ namespace Visage.Benchmarks.Face;
 
 /// <summary>Each stage of image-to-template for a single-face VGA portrait, at 1 and 2 ONNX threads.</summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class FaceEngineBenchmarks
 {
     private FaceEngine engine = null!;

@@ -45,7 +45,7 @@ internal static class EvalCommand
         return all;
     }
 
-    private static string Root(DirectoryInfo? data) => data?.FullName ?? TestDataLocator.Find();
+    private static string Root(DirectoryInfo? data) => data?.FullName ?? SharedDataLocator.Find();
 
     private static int Pairs(FaceEngine engine, string root, string outputDirectory, string[]? names, CancellationToken cancellationToken)
     {

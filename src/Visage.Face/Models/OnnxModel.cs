@@ -22,6 +22,9 @@ internal sealed class OnnxModel : IDisposable
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
+        // Several small models run one after another on few cores: spinning worker threads of one session
+        // would steal the core the next session needs (measured: 2-thread image-to-template 30 ms → see docs/performance.md).
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         session = new InferenceSession(store.ReadVerified(modelId), options);
         inputName = session.InputNames[0];
         inputShape = session.InputMetadata[inputName].Dimensions.Select(d => (long)Math.Max(d, 1)).ToArray();

@@ -1,11 +1,13 @@
-namespace Visage.Cli;
+namespace Visage.Face;
 
-/// <summary>Finds the shared test data: <c>VISAGE_TEST_DATA</c>, else <c>shared/data</c> beside an ancestor folder.</summary>
-internal static class TestDataLocator
+/// <summary>Finds the shared evaluation data: <c>VISAGE_TEST_DATA</c>, else <c>shared/data</c> beside an ancestor folder.</summary>
+public static class SharedDataLocator
 {
+    public const string EnvironmentVariable = "VISAGE_TEST_DATA";
+
     public static string Find()
     {
-        var configured = Environment.GetEnvironmentVariable("VISAGE_TEST_DATA");
+        var configured = Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(configured))
         {
             return configured;
@@ -23,6 +25,7 @@ internal static class TestDataLocator
             }
         }
 
-        throw new DirectoryNotFoundException("Shared test data not found; set VISAGE_TEST_DATA to its folder (../shared/data from the repository).");
+        throw new DirectoryNotFoundException(
+            $"Shared data not found; set {EnvironmentVariable} to its folder (../shared/data from the repository).");
     }
 }
