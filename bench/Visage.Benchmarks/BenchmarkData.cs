@@ -9,7 +9,7 @@ internal static class BenchmarkData
     public static string DataRoot() => SharedDataLocator.Find();
 
     public static FaceEngine Engine(int threads) =>
-        new(new FaceEngineOptions { Threads = threads }, new ModelStore(ModelManifest.Load(FaceServiceCollectionExtensions.DefaultManifestPath()), ModelStore.DefaultDirectory()));
+        new(new FaceEngineOptions { Threads = threads }, ModelStore.OpenDefault());
 
     /// <summary>A 480x640 (VGA portrait) JPEG of one face, made from a shared portrait.</summary>
     public static byte[] VgaPortraitJpeg()

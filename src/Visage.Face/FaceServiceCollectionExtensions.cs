@@ -19,31 +19,10 @@ public static class FaceServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<FaceEngineOptions>>().Value;
-            var manifest = ModelManifest.Load(o.ManifestPath ?? DefaultManifestPath());
+            var manifest = ModelManifest.Load(o.ManifestPath ?? ModelManifest.DefaultPath());
             return new ModelStore(manifest, o.ModelsDirectory ?? ModelStore.DefaultDirectory());
         });
         services.AddSingleton(sp => new FaceEngine(sp.GetRequiredService<IOptions<FaceEngineOptions>>().Value, sp.GetRequiredService<ModelStore>()));
         return services;
-    }
-
-    /// <summary>The manifest copied beside the binaries, else the repository's <c>models/manifest.json</c> above them.</summary>
-    public static string DefaultManifestPath()
-    {
-        var beside = Path.Combine(AppContext.BaseDirectory, "models", "manifest.json");
-        if (File.Exists(beside))
-        {
-            return beside;
-        }
-
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "models", "manifest.json");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return beside;
     }
 }

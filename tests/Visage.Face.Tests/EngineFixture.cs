@@ -13,8 +13,7 @@ public sealed class EngineFixture : IDisposable
 
     public FaceEngine Engine { get; }
 
-    internal static ModelStore CreateStore(string? directory = null) =>
-        new(ModelManifest.Load(FaceServiceCollectionExtensions.DefaultManifestPath()), directory ?? ModelStore.DefaultDirectory());
+    internal static ModelStore CreateStore(string? directory = null) => ModelStore.OpenDefault(directory);
 
     public void Dispose() => Engine.Dispose();
 }

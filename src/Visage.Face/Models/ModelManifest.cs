@@ -23,6 +23,27 @@ public sealed record ModelManifest(
         Packages.FirstOrDefault(p => string.Equals($"{p.Name}@{p.Version}", model.Package, StringComparison.Ordinal))
         ?? throw new ModelIntegrityException($"Model '{model.Id}' names package '{model.Package}', which the manifest does not list.");
 
+    /// <summary>The manifest copied beside the binaries, else the repository's <c>models/manifest.json</c> above them.</summary>
+    public static string DefaultPath()
+    {
+        var beside = Path.Combine(AppContext.BaseDirectory, "models", "manifest.json");
+        if (File.Exists(beside))
+        {
+            return beside;
+        }
+
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "models", "manifest.json");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return beside;
+    }
+
     public static ModelManifest Load(string path)
     {
         if (!File.Exists(path))

@@ -27,6 +27,10 @@ public sealed class ModelStore
         return Path.Combine(cache, "visage", "models");
     }
 
+    /// <summary>The committed manifest and the given (or default) models directory.</summary>
+    public static ModelStore OpenDefault(string? directory = null) =>
+        new(ModelManifest.Load(ModelManifest.DefaultPath()), directory ?? DefaultDirectory());
+
     public string PathOf(ModelEntry model) => Path.Combine(Directory, model.Package, model.File);
 
     /// <summary>Reads a model file and checks its hash; the bytes returned are the ones verified.</summary>

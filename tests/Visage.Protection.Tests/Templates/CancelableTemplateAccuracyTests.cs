@@ -10,8 +10,7 @@ public sealed class CancelableTemplateAccuracyTests
     [Fact]
     public void Transform_DeepfaceMasterPairs_SameAccuracyAndUnlinkableAcrossKeys()
     {
-        var store = new ModelStore(ModelManifest.Load(FaceServiceCollectionExtensions.DefaultManifestPath()), ModelStore.DefaultDirectory());
-        using var engine = new FaceEngine(new FaceEngineOptions(), store);
+        using var engine = new FaceEngine(new FaceEngineOptions(), ModelStore.OpenDefault());
         var evaluator = new PairEvaluator(engine);
         var set = PairSet.Load(PairSet.DeepfaceMaster, SharedDataLocator.Find());
         var embeddings = evaluator.EmbedAll(set.Pairs.SelectMany(p => new[] { p.PathA, p.PathB }), null, CancellationToken.None);
