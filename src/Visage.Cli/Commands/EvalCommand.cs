@@ -155,13 +155,12 @@ internal static class EvalCommand
     {
         var folder = Path.Combine(root, "spoof", "silent_face_anti_spoofing");
         var samples = LivenessSample.Load(Path.Combine(folder, "labels.csv"));
-        var threshold = engine.Liveness.Assess;
         var results = new List<(LivenessSample Sample, LivenessResult? Result)>();
         foreach (var sample in samples)
         {
             using var image = engine.Decode(File.ReadAllBytes(Path.Combine(folder, sample.File)));
             var faces = engine.Detect(image);
-            results.Add((sample, faces.Count == 0 ? null : threshold(image, faces[0])));
+            results.Add((sample, faces.Count == 0 ? null : engine.Liveness.Assess(image, faces[0])));
         }
 
         var table = new Table().Title(Markup.Escape($"liveness ({engine.Liveness.Model}); off by default until evaluated"))

@@ -130,18 +130,17 @@ public sealed class ModelPackageInstaller
                     continue;
                 }
 
-                var stagedPath = Path.Combine(work, model.Id + ".onnx");
-                await using (var output = File.Create(stagedPath))
-                {
-                    await entry.DataStream.CopyToAsync(output, cancellationToken);
-                }
-
-                var hash = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(stagedPath, cancellationToken)));
+                // Hash the bytes in memory (model files are a few MB) and write them once, rather than reading the file back.
+                using var buffer = new MemoryStream();
+                await entry.DataStream.CopyToAsync(buffer, cancellationToken);
+                var hash = Convert.ToHexStringLower(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
                 if (!string.Equals(hash, model.Sha256, StringComparison.OrdinalIgnoreCase))
                 {
                     throw new ModelIntegrityException($"Model '{model.Id}' in the package has SHA-256 {hash}, but the manifest pins {model.Sha256}.");
                 }
 
+                var stagedPath = Path.Combine(work, model.Id + ".onnx");
+                await File.WriteAllBytesAsync(stagedPath, buffer.GetBuffer().AsMemory(0, (int)buffer.Length), cancellationToken);
                 staged.Add((model, stagedPath));
             }
         }
