@@ -49,7 +49,7 @@ public sealed class FileKeyProvider : IKeyProvider
         if (!File.Exists(path))
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            var created = new KeyFile(1, 1, [NewKey(1)]);
+            var created = new KeyFile(1, 1, [NewKey(1)], NewSigningKey());
             Write(path, created);
             return new FileKeyProvider(path, created);
         }
@@ -76,7 +76,25 @@ public sealed class FileKeyProvider : IKeyProvider
             throw new KeyProviderException($"Key file {path} is not a valid Visage key file (format 1 with a current key). Restore it from backup.");
         }
 
+        if (loaded.SigningKey is null)
+        {
+            // Key files written before signing existed gain a signing key on first open.
+            loaded = loaded with { SigningKey = NewSigningKey() };
+            Write(path, loaded);
+        }
+
         return new FileKeyProvider(path, loaded);
+    }
+
+    public IReadOnlyList<int> Versions
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. file.Keys.Select(k => k.Version).Order()];
+            }
+        }
     }
 
     public WrappedKey Wrap(ReadOnlySpan<byte> dataKey, ReadOnlySpan<byte> associatedData)
@@ -139,6 +157,57 @@ public sealed class FileKeyProvider : IKeyProvider
         }
     }
 
+    public void Retire(int version)
+    {
+        lock (gate)
+        {
+            if (version == file.Current)
+            {
+                throw new KeyProviderException($"Key version {version} is current and cannot be retired; rotate first.");
+            }
+
+            if (file.Keys.All(k => k.Version != version))
+            {
+                throw new KeyProviderException($"Key version {version} does not exist in {path}.");
+            }
+
+            var next = file with { Keys = [.. file.Keys.Where(k => k.Version != version)] };
+            Write(path, next);
+            file = next;
+        }
+    }
+
+    public byte[] Sign(ReadOnlySpan<byte> data)
+    {
+        using var ecdsa = OpenSigningKey();
+        return ecdsa.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+    }
+
+    public byte[] ExportSigningPublicKey()
+    {
+        using var ecdsa = OpenSigningKey();
+        return ecdsa.ExportSubjectPublicKeyInfo();
+    }
+
+    private ECDsa OpenSigningKey()
+    {
+        string pkcs8;
+        lock (gate)
+        {
+            pkcs8 = file.SigningKey!;
+        }
+
+        var ecdsa = ECDsa.Create();
+        ecdsa.ImportPkcs8PrivateKey(Convert.FromBase64String(pkcs8), out _);
+        return ecdsa;
+    }
+
+    private static string NewSigningKey()
+    {
+        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        return Convert.ToBase64String(ecdsa.ExportPkcs8PrivateKey());
+    }
+
     private static byte[] WrapAad(int version, ReadOnlySpan<byte> associatedData) =>
         [.. Encoding.ASCII.GetBytes($"{WrapPurpose}|{version}|"), .. associatedData];
 
@@ -165,7 +234,7 @@ public sealed class FileKeyProvider : IKeyProvider
         File.Move(temp, path, overwrite: true);
     }
 
-    private sealed record KeyFile(int Format, int Current, IReadOnlyList<StoredKey> Keys);
+    private sealed record KeyFile(int Format, int Current, IReadOnlyList<StoredKey> Keys, string? SigningKey);
 
     private sealed record StoredKey(int Version, string Key, DateTime CreatedUtc);
 }

@@ -4,14 +4,18 @@ namespace Visage.Protection;
 public sealed record WrappedKey(int KeyVersion, byte[] Blob);
 
 /// <summary>
-/// Holds the key-encryption keys. Wrapping happens inside the provider, so a hardware provider never
-/// lets its keys out; callers see only wrapped data keys and version numbers.
+/// Holds the key-encryption keys and the signing key. Wrapping and signing happen inside the provider, so a
+/// hardware provider never lets its keys out; callers see only wrapped data keys, version numbers,
+/// signatures and the public half of the signing key.
 /// </summary>
 public interface IKeyProvider
 {
     string Name { get; }
 
     int CurrentVersion { get; }
+
+    /// <summary>Every key-encryption key version the provider still holds, ascending.</summary>
+    IReadOnlyList<int> Versions { get; }
 
     WrappedKey Wrap(ReadOnlySpan<byte> dataKey, ReadOnlySpan<byte> associatedData);
 
@@ -20,4 +24,13 @@ public interface IKeyProvider
 
     /// <summary>Creates a new key version and makes it current; returns its number.</summary>
     int Rotate();
+
+    /// <summary>Destroys an old key version. The caller must first prove nothing is wrapped under it; the current version is refused.</summary>
+    void Retire(int version);
+
+    /// <summary>ECDSA P-256 over SHA-256 of <paramref name="data"/>; the signature is r||s (IEEE P1363, 64 bytes).</summary>
+    byte[] Sign(ReadOnlySpan<byte> data);
+
+    /// <summary>The signing key's public half as DER SubjectPublicKeyInfo, for anyone who verifies a signature.</summary>
+    byte[] ExportSigningPublicKey();
 }

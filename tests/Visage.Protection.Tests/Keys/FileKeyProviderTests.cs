@@ -102,4 +102,34 @@ public sealed class FileKeyProviderTests : IDisposable
 
         Assert.Equal(ProtectedDataFailure.AuthenticationFailed, Assert.Throws<ProtectedDataException>(() => other.Unwrap(wrapped, Aad, "r1")).Reason);
     }
+
+    [Fact]
+    public void Retire_OldVersion_ItsWrappedKeysNoLongerUnwrap_CurrentRefused()
+    {
+        var provider = FileKeyProvider.OpenOrCreate(KeyPath);
+        var wrapped = provider.Wrap(SubjectDataCipher.NewDataKey(), Aad);
+        provider.Rotate();
+
+        provider.Retire(1);
+
+        Assert.Equal([2], FileKeyProvider.OpenOrCreate(KeyPath).Versions);
+        Assert.Equal(ProtectedDataFailure.UnknownKeyVersion, Assert.Throws<ProtectedDataException>(() => provider.Unwrap(wrapped, Aad, "r1")).Reason);
+        Assert.Throws<KeyProviderException>(() => provider.Retire(2));
+    }
+
+    [Fact]
+    public void Sign_VerifiesWithTheExportedPublicKey_AndFailsForOtherData()
+    {
+        var provider = FileKeyProvider.OpenOrCreate(KeyPath);
+        var data = Encoding.UTF8.GetBytes("{\"subject\":\"s1\"}");
+
+        var signature = provider.Sign(data);
+
+        using var ecdsa = System.Security.Cryptography.ECDsa.Create();
+        ecdsa.ImportSubjectPublicKeyInfo(FileKeyProvider.OpenOrCreate(KeyPath).ExportSigningPublicKey(), out _);
+        var format = System.Security.Cryptography.DSASignatureFormat.IeeeP1363FixedFieldConcatenation;
+        Assert.True(ecdsa.VerifyData(data, signature, System.Security.Cryptography.HashAlgorithmName.SHA256, format));
+        data[0] ^= 1;
+        Assert.False(ecdsa.VerifyData(data, signature, System.Security.Cryptography.HashAlgorithmName.SHA256, format));
+    }
 }
