@@ -1,0 +1,330 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Visage.Protection;
+
+namespace Visage.Storage;
+
+/// <summary>
+/// The storage contract for everything biometric: subjects' wrapped data keys, encrypted templates and
+/// evidence, wrapped transform keys and deletion certificates. It stores and returns ciphertext only; the
+/// vault above it holds the keys. One implementation serves SQLite and PostgreSQL.
+/// </summary>
+public sealed class BiometricStore(VisageDatabase database)
+{
+    /// <summary>Tables whose freed space is scrubbed after a subject is deleted.</summary>
+    internal static readonly IReadOnlyList<string> SubjectTables = ["evidence", "templates", "subjects"];
+
+    public VisageDatabase Database => database;
+
+    public async Task InsertSubjectAsync(SubjectKeyRecord subject, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO subjects (id, key_id, kek_version, wrapped_key, created_ms) VALUES (@id, @key, @version, @wrapped, @created);";
+        command.AddParameter("@id", subject.SubjectId);
+        command.AddParameter("@key", subject.KeyId);
+        command.AddParameter("@version", subject.WrappedKey.KeyVersion);
+        command.AddParameter("@wrapped", subject.WrappedKey.Blob);
+        command.AddParameter("@created", subject.Created.ToUnixTimeMilliseconds());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<SubjectKeyRecord?> GetSubjectAsync(Guid subjectId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, key_id, kek_version, wrapped_key, created_ms FROM subjects WHERE id = @id;";
+        command.AddParameter("@id", subjectId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadSubject(reader, 0) : null;
+    }
+
+    public async Task InsertTemplateAsync(TemplateRecord template, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO templates (id, subject_id, purposes, transform_version, model_version, created_ms, ciphertext)
+            VALUES (@id, @subject, @purposes, @transform, @model, @created, @ciphertext);
+            """;
+        command.AddParameter("@id", template.Id);
+        command.AddParameter("@subject", template.SubjectId);
+        command.AddParameter("@purposes", template.Purposes);
+        command.AddParameter("@transform", template.TransformVersion);
+        command.AddParameter("@model", template.ModelVersion);
+        command.AddParameter("@created", template.Created.ToUnixTimeMilliseconds());
+        command.AddParameter("@ciphertext", template.Ciphertext);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<TemplateRecord>> GetTemplatesAsync(Guid subjectId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {TemplateColumns} FROM templates WHERE subject_id = @subject ORDER BY created_ms, id;";
+        command.AddParameter("@subject", subjectId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var templates = new List<TemplateRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            templates.Add(ReadTemplate(reader, 0));
+        }
+
+        return templates;
+    }
+
+    /// <summary>Every template with its subject's wrapped key, grouped by subject, for loading the gallery.</summary>
+    public async IAsyncEnumerable<(SubjectKeyRecord Subject, TemplateRecord Template)> StreamTemplatesAsync(
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT s.id, s.key_id, s.kek_version, s.wrapped_key, s.created_ms, t.id, t.subject_id, t.purposes, t.transform_version, t.model_version, t.created_ms, t.ciphertext
+            FROM templates t JOIN subjects s ON s.id = t.subject_id ORDER BY s.id;
+            """;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        SubjectKeyRecord? subject = null;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var subjectId = reader.GetGuid(0);
+            if (subject is null || subject.SubjectId != subjectId)
+            {
+                subject = ReadSubject(reader, 0);
+            }
+
+            yield return (subject, ReadTemplate(reader, 5));
+        }
+    }
+
+    public async Task InsertEvidenceAsync(EvidenceRecord evidence, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO evidence (id, subject_id, kind, created_ms, ciphertext) VALUES (@id, @subject, @kind, @created, @ciphertext);";
+        command.AddParameter("@id", evidence.Id);
+        command.AddParameter("@subject", evidence.SubjectId);
+        command.AddParameter("@kind", evidence.Kind);
+        command.AddParameter("@created", evidence.Created.ToUnixTimeMilliseconds());
+        command.AddParameter("@ciphertext", evidence.Ciphertext);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<EvidenceRecord>> GetEvidenceAsync(Guid subjectId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, subject_id, kind, created_ms, ciphertext FROM evidence WHERE subject_id = @subject ORDER BY created_ms, id;";
+        command.AddParameter("@subject", subjectId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var items = new List<EvidenceRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            items.Add(new EvidenceRecord(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), FromMs(reader.GetInt64(3)), (byte[])reader.GetValue(4)));
+        }
+
+        return items;
+    }
+
+    public async Task<IReadOnlyList<TransformKeyRecord>> GetTransformKeysAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT version, kek_version, wrapped_key, created_ms FROM transform_keys ORDER BY version;";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var keys = new List<TransformKeyRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys.Add(new TransformKeyRecord(reader.GetInt32(0), new WrappedKey(reader.GetInt32(1), (byte[])reader.GetValue(2)), FromMs(reader.GetInt64(3))));
+        }
+
+        return keys;
+    }
+
+    public async Task InsertTransformKeyAsync(TransformKeyRecord key, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO transform_keys (version, kek_version, wrapped_key, created_ms) VALUES (@version, @kek, @wrapped, @created);";
+        command.AddParameter("@version", key.Version);
+        command.AddParameter("@kek", key.WrappedKey.KeyVersion);
+        command.AddParameter("@wrapped", key.WrappedKey.Blob);
+        command.AddParameter("@created", key.Created.ToUnixTimeMilliseconds());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Up to <paramref name="limit"/> subjects whose data key is wrapped under a version other than <paramref name="version"/>.</summary>
+    public async Task<IReadOnlyList<SubjectKeyRecord>> GetSubjectsNotWrappedUnderAsync(int version, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, key_id, kek_version, wrapped_key, created_ms FROM subjects WHERE kek_version <> @version ORDER BY id LIMIT @limit;";
+        command.AddParameter("@version", version);
+        command.AddParameter("@limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var subjects = new List<SubjectKeyRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            subjects.Add(ReadSubject(reader, 0));
+        }
+
+        return subjects;
+    }
+
+    /// <summary>
+    /// Replaces wrapped data keys in one transaction. Each row is updated only if it still holds the wrapping
+    /// it was read with, so a concurrent deletion or a second rotator cannot be overwritten.
+    /// </summary>
+    public async Task<int> ReplaceWrappedKeysAsync(IReadOnlyList<(SubjectKeyRecord Old, WrappedKey New)> changes, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var updated = 0;
+        foreach (var (old, next) in changes)
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "UPDATE subjects SET kek_version = @version, wrapped_key = @wrapped WHERE id = @id AND kek_version = @old;";
+            command.AddParameter("@version", next.KeyVersion);
+            command.AddParameter("@wrapped", next.Blob);
+            command.AddParameter("@id", old.SubjectId);
+            command.AddParameter("@old", old.WrappedKey.KeyVersion);
+            updated += await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return updated;
+    }
+
+    public async Task ReplaceTransformKeyWrappingAsync(TransformKeyRecord old, WrappedKey next, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE transform_keys SET kek_version = @version, wrapped_key = @wrapped WHERE version = @transform AND kek_version = @old;";
+        command.AddParameter("@version", next.KeyVersion);
+        command.AddParameter("@wrapped", next.Blob);
+        command.AddParameter("@transform", old.Version);
+        command.AddParameter("@old", old.WrappedKey.KeyVersion);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>How many stored keys (subject data keys and transform keys) each key-encryption key version wraps.</summary>
+    public async Task<IReadOnlyDictionary<int, long>> CountWrappedKeysByVersionAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT kek_version, count(*) FROM (
+                SELECT kek_version FROM subjects UNION ALL SELECT kek_version FROM transform_keys) k
+            GROUP BY kek_version;
+            """;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var counts = new Dictionary<int, long>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts[reader.GetInt32(0)] = reader.GetInt64(1);
+        }
+
+        return counts;
+    }
+
+    /// <summary>
+    /// Deletes a subject's evidence, templates and wrapped data key, and stores the certificate
+    /// <paramref name="certify"/> makes from what was deleted, all in one transaction: either everything is
+    /// gone and certified, or nothing changed. Returns null when the subject does not exist.
+    /// </summary>
+    public async Task<DeletionCertificateRecord?> DeleteSubjectAsync(
+        Guid subjectId, Func<SubjectKeyRecord, DeletedRows, DeletionCertificateRecord> certify, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(certify);
+        DeletionCertificateRecord certificate;
+        await using (var connection = await database.OpenAsync(cancellationToken))
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            SubjectKeyRecord subject;
+            await using (var select = connection.CreateCommand())
+            {
+                select.Transaction = transaction;
+                select.CommandText = "SELECT id, key_id, kek_version, wrapped_key, created_ms FROM subjects WHERE id = @id;";
+                select.AddParameter("@id", subjectId);
+                await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+                if (!await reader.ReadAsync(cancellationToken))
+                {
+                    return null;
+                }
+
+                subject = ReadSubject(reader, 0);
+            }
+
+            var evidence = await DeleteRowsAsync(connection, transaction, "DELETE FROM evidence WHERE subject_id = @id;", subjectId, cancellationToken);
+            var templates = await DeleteRowsAsync(connection, transaction, "DELETE FROM templates WHERE subject_id = @id;", subjectId, cancellationToken);
+            await DeleteRowsAsync(connection, transaction, "DELETE FROM subjects WHERE id = @id;", subjectId, cancellationToken);
+            certificate = certify(subject, new DeletedRows(templates, evidence));
+            await using (var insert = connection.CreateCommand())
+            {
+                insert.Transaction = transaction;
+                insert.CommandText = "INSERT INTO deletion_certificates (id, subject_id, issued_ms, body, signature) VALUES (@id, @subject, @issued, @body, @signature);";
+                insert.AddParameter("@id", certificate.Id);
+                insert.AddParameter("@subject", certificate.SubjectId);
+                insert.AddParameter("@issued", certificate.Issued.ToUnixTimeMilliseconds());
+                insert.AddParameter("@body", certificate.Body);
+                insert.AddParameter("@signature", certificate.Signature);
+                await insert.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        await database.ScrubAsync(SubjectTables, cancellationToken);
+        return certificate;
+    }
+
+    public async Task<IReadOnlyList<DeletionCertificateRecord>> GetDeletionCertificatesAsync(Guid subjectId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, subject_id, issued_ms, body, signature FROM deletion_certificates WHERE subject_id = @subject ORDER BY issued_ms;";
+        command.AddParameter("@subject", subjectId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var items = new List<DeletionCertificateRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            items.Add(new DeletionCertificateRecord(reader.GetGuid(0), reader.GetGuid(1), FromMs(reader.GetInt64(2)), reader.GetString(3), (byte[])reader.GetValue(4)));
+        }
+
+        return items;
+    }
+
+    public async Task<long> CountAsync(string table, CancellationToken cancellationToken = default)
+    {
+        if (table is not ("subjects" or "templates" or "evidence" or "deletion_certificates"))
+        {
+            throw new ArgumentException($"Unknown table '{table}'.", nameof(table));
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT count(*) FROM {table};";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
+    private const string TemplateColumns = "id, subject_id, purposes, transform_version, model_version, created_ms, ciphertext";
+
+    private static async Task<int> DeleteRowsAsync(DbConnection connection, DbTransaction transaction, string sql, Guid subjectId, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.AddParameter("@id", subjectId);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static SubjectKeyRecord ReadSubject(DbDataReader reader, int at) =>
+        new(reader.GetGuid(at), reader.GetGuid(at + 1), new WrappedKey(reader.GetInt32(at + 2), (byte[])reader.GetValue(at + 3)), FromMs(reader.GetInt64(at + 4)));
+
+    private static TemplateRecord ReadTemplate(DbDataReader reader, int at) =>
+        new(reader.GetGuid(at), reader.GetGuid(at + 1), reader.GetInt32(at + 2), reader.GetInt32(at + 3), reader.GetString(at + 4), FromMs(reader.GetInt64(at + 5)), (byte[])reader.GetValue(at + 6));
+
+    private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+}

@@ -1,0 +1,72 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace Visage.Storage;
+
+/// <summary>
+/// The embedded default: one SQLite file in WAL mode. Every connection turns on secure_delete, so a deleted
+/// row's bytes are overwritten with zeros rather than left on a free page, and foreign keys.
+/// </summary>
+public sealed class SqliteDatabase : VisageDatabase
+{
+    private readonly string connectionString;
+
+    public SqliteDatabase(string path)
+    {
+        FilePath = Path.GetFullPath(path);
+        connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = FilePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public string FilePath { get; }
+
+    public override StorageProvider Provider => StorageProvider.Sqlite;
+
+    public override string Description => FilePath;
+
+    public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
+        var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var pragmas = connection.CreateCommand();
+        pragmas.CommandText = "PRAGMA journal_mode=WAL; PRAGMA secure_delete=ON; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA synchronous=FULL;";
+        await pragmas.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
+    public override async Task ScrubAsync(IReadOnlyList<string> tables, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // TRUNCATE copies committed pages back into the main file and empties the WAL, so the frames written
+        // before the deletion (which still hold the deleted rows) are gone from disk.
+        command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (await reader.ReadAsync(cancellationToken) && reader.GetInt32(0) != 0)
+        {
+            throw new StorageException("The SQLite WAL could not be checkpointed because another connection holds it; the deleted rows' old page images remain in the WAL until the next checkpoint.");
+        }
+    }
+
+    /// <summary>Copies the database, consistently, to <paramref name="destination"/> (used before a migration).</summary>
+    public async Task BackupAsync(string destination, CancellationToken cancellationToken = default)
+    {
+        await using var source = (SqliteConnection)await OpenAsync(cancellationToken);
+        await using var target = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = destination, Pooling = false }.ToString());
+        await target.OpenAsync(cancellationToken);
+        source.BackupDatabase(target);
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        // Pooled connections keep the file (and its WAL) open; release them so the file can be moved or scrubbed.
+        SqliteConnection.ClearAllPools();
+        return ValueTask.CompletedTask;
+    }
+}

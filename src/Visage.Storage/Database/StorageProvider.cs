@@ -1,0 +1,7 @@
+namespace Visage.Storage;
+
+public enum StorageProvider
+{
+    Sqlite,
+    Postgres,
+}

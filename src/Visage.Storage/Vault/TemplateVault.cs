@@ -1,0 +1,267 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using Visage.Protection;
+
+namespace Visage.Storage;
+
+/// <summary>
+/// Envelope encryption over the store. Each subject has its own AES-256 data key, wrapped by the key
+/// provider; each template is the cancelable transform of an embedding, encrypted under the subject's key
+/// and bound to its record. The vault is the only place where plaintext templates exist.
+/// </summary>
+public sealed class TemplateVault
+{
+    private const string TemplateKind = "template";
+    private const string EvidenceKindPrefix = "evidence:";
+
+    private readonly BiometricStore store;
+    private readonly IKeyProvider keys;
+    private readonly ConcurrentDictionary<int, CancelableTransform> transforms;
+
+    private TemplateVault(BiometricStore store, IKeyProvider keys, int dimensions, int transformVersion, ConcurrentDictionary<int, CancelableTransform> transforms)
+    {
+        this.store = store;
+        this.keys = keys;
+        this.transforms = transforms;
+        Dimensions = dimensions;
+        TransformVersion = transformVersion;
+    }
+
+    public int Dimensions { get; }
+
+    /// <summary>The transform version new templates and probes are made under.</summary>
+    public int TransformVersion { get; }
+
+    public BiometricStore Store => store;
+
+    public IKeyProvider Keys => keys;
+
+    /// <summary>
+    /// Opens the vault, creating the first transform key on an empty store. Refuses to open when any stored key
+    /// is wrapped under a key version the provider does not hold: the key file or token is not the one this
+    /// database was written with, and creating a new key would make every template unreadable.
+    /// </summary>
+    public static async Task<TemplateVault> OpenAsync(BiometricStore store, IKeyProvider keys, int dimensions = 512, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(keys);
+        var inUse = await store.CountWrappedKeysByVersionAsync(cancellationToken);
+        var missing = inUse.Keys.Except(keys.Versions).Order().ToList();
+        if (missing.Count > 0)
+        {
+            throw new KeyProviderException(
+                $"The database at {store.Database.Description} holds keys wrapped under key version(s) {string.Join(", ", missing)}, " +
+                $"which the '{keys.Name}' key provider does not have. Point Visage at the key file or token this database was created with " +
+                "(restore it from backup); do not start with a new key.");
+        }
+
+        var transformKeys = await store.GetTransformKeysAsync(cancellationToken);
+        var transforms = new ConcurrentDictionary<int, CancelableTransform>();
+        if (transformKeys.Count == 0)
+        {
+            var secret = RandomNumberGenerator.GetBytes(32);
+            var record = new TransformKeyRecord(1, keys.Wrap(secret, KeyBindings.TransformKey(1)), DateTimeOffset.UtcNow);
+            await store.InsertTransformKeyAsync(record, cancellationToken);
+            transforms[1] = new CancelableTransform(secret, dimensions);
+            CryptographicOperations.ZeroMemory(secret);
+            return new TemplateVault(store, keys, dimensions, 1, transforms);
+        }
+
+        foreach (var key in transformKeys)
+        {
+            var secret = keys.Unwrap(key.WrappedKey, KeyBindings.TransformKey(key.Version), $"transform-key-v{key.Version}");
+            transforms[key.Version] = new CancelableTransform(secret, dimensions);
+            CryptographicOperations.ZeroMemory(secret);
+        }
+
+        return new TemplateVault(store, keys, dimensions, transformKeys[^1].Version, transforms);
+    }
+
+    /// <summary>Applies the current cancelable transform to a probe so it can be compared with stored templates.</summary>
+    public float[] Protect(ReadOnlySpan<float> embedding) => transforms[TransformVersion].Apply(embedding);
+
+    /// <summary>Stores a new template for the subject (creating the subject and its data key on first enrolment); returns the template id.</summary>
+    public async Task<ProtectedTemplate> EnrolAsync(Guid subjectId, ReadOnlyMemory<float> embedding, int purposes, string modelVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelVersion);
+        if (embedding.Length != Dimensions)
+        {
+            throw new ArgumentException($"Expected a {Dimensions}-dimensional embedding, got {embedding.Length}.", nameof(embedding));
+        }
+
+        var vector = Protect(embedding.Span);
+        var dataKey = await GetOrCreateDataKeyAsync(subjectId, cancellationToken);
+        try
+        {
+            var id = Guid.NewGuid();
+            var ciphertext = SubjectDataCipher.Encrypt(dataKey, new RecordBinding(id, subjectId, TemplateKind), MemoryMarshal.AsBytes(vector.AsSpan()));
+            await store.InsertTemplateAsync(new TemplateRecord(id, subjectId, purposes, TransformVersion, modelVersion, DateTimeOffset.UtcNow, ciphertext), cancellationToken);
+            return new ProtectedTemplate(id, subjectId, purposes, TransformVersion, modelVersion, vector);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(dataKey);
+        }
+    }
+
+    /// <summary>Stores an encrypted probe or evidence image for an existing subject.</summary>
+    public async Task<Guid> AddEvidenceAsync(Guid subjectId, string kind, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(kind);
+        var dataKey = await GetDataKeyAsync(subjectId, cancellationToken)
+            ?? throw new StorageException($"Subject {subjectId:N} does not exist; enrol before storing evidence.");
+        try
+        {
+            var id = Guid.NewGuid();
+            var ciphertext = SubjectDataCipher.Encrypt(dataKey, new RecordBinding(id, subjectId, EvidenceKindPrefix + kind), content.Span);
+            await store.InsertEvidenceAsync(new EvidenceRecord(id, subjectId, kind, DateTimeOffset.UtcNow, ciphertext), cancellationToken);
+            return id;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(dataKey);
+        }
+    }
+
+    public async Task<IReadOnlyList<(Guid Id, string Kind, byte[] Content)>> GetEvidenceAsync(Guid subjectId, CancellationToken cancellationToken = default)
+    {
+        var records = await store.GetEvidenceAsync(subjectId, cancellationToken);
+        if (records.Count == 0)
+        {
+            return [];
+        }
+
+        var dataKey = await GetDataKeyAsync(subjectId, cancellationToken) ?? throw new StorageException($"Subject {subjectId:N} does not exist.");
+        try
+        {
+            return [.. records.Select(r => (r.Id, r.Kind, SubjectDataCipher.Decrypt(dataKey, new RecordBinding(r.Id, r.SubjectId, EvidenceKindPrefix + r.Kind), r.Ciphertext)))];
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(dataKey);
+        }
+    }
+
+    public async Task<IReadOnlyList<ProtectedTemplate>> GetTemplatesAsync(Guid subjectId, CancellationToken cancellationToken = default)
+    {
+        var records = await store.GetTemplatesAsync(subjectId, cancellationToken);
+        if (records.Count == 0)
+        {
+            return [];
+        }
+
+        var dataKey = await GetDataKeyAsync(subjectId, cancellationToken) ?? throw new StorageException($"Subject {subjectId:N} does not exist.");
+        try
+        {
+            return [.. records.Select(r => Open(dataKey, r))];
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(dataKey);
+        }
+    }
+
+    /// <summary>Every template in the store, decrypted, unwrapping each subject's key once; for loading the gallery.</summary>
+    public async IAsyncEnumerable<ProtectedTemplate> LoadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        Guid? current = null;
+        byte[] dataKey = [];
+        try
+        {
+            await foreach (var (subject, template) in store.StreamTemplatesAsync(cancellationToken))
+            {
+                if (current != subject.SubjectId)
+                {
+                    CryptographicOperations.ZeroMemory(dataKey);
+                    dataKey = Unwrap(subject);
+                    current = subject.SubjectId;
+                }
+
+                yield return Open(dataKey, template);
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(dataKey);
+        }
+    }
+
+    /// <summary>
+    /// Crypto-shredding: deletes the subject's templates, evidence and wrapped data key in one transaction,
+    /// stores a signed certificate of it, then scrubs the freed space. Null when the subject does not exist.
+    /// </summary>
+    public async Task<DeletionCertificateRecord?> DeleteSubjectAsync(Guid subjectId, string actor, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        var fingerprint = DeletionCertificate.Fingerprint(keys.ExportSigningPublicKey());
+        return await store.DeleteSubjectAsync(
+            subjectId,
+            (subject, deleted) => new DeletionCertificate(
+                DeletionCertificate.CurrentFormat,
+                Guid.NewGuid(),
+                subjectId,
+                DateTimeOffset.UtcNow,
+                actor,
+                reason,
+                deleted.Templates,
+                deleted.Evidence,
+                subject.KeyId,
+                keys.Name,
+                subject.WrappedKey.KeyVersion,
+                fingerprint).SignWith(keys),
+            cancellationToken);
+    }
+
+    private ProtectedTemplate Open(byte[] dataKey, TemplateRecord record)
+    {
+        var plaintext = SubjectDataCipher.Decrypt(dataKey, new RecordBinding(record.Id, record.SubjectId, TemplateKind), record.Ciphertext);
+        if (plaintext.Length != Dimensions * sizeof(float))
+        {
+            throw new ProtectedDataException(record.Id.ToString("N"), ProtectedDataFailure.UnknownFormatVersion);
+        }
+
+        return new ProtectedTemplate(record.Id, record.SubjectId, record.Purposes, record.TransformVersion, record.ModelVersion, MemoryMarshal.Cast<byte, float>(plaintext).ToArray());
+    }
+
+    private byte[] Unwrap(SubjectKeyRecord subject) =>
+        keys.Unwrap(subject.WrappedKey, KeyBindings.SubjectKey(subject.SubjectId, subject.KeyId), subject.SubjectId.ToString("N"));
+
+    private async Task<byte[]?> GetDataKeyAsync(Guid subjectId, CancellationToken cancellationToken)
+    {
+        var subject = await store.GetSubjectAsync(subjectId, cancellationToken);
+        return subject is null ? null : Unwrap(subject);
+    }
+
+    private async Task<byte[]> GetOrCreateDataKeyAsync(Guid subjectId, CancellationToken cancellationToken)
+    {
+        var existing = await GetDataKeyAsync(subjectId, cancellationToken);
+        if (existing is not null)
+        {
+            return existing;
+        }
+
+        var keyId = Guid.NewGuid();
+        var dataKey = SubjectDataCipher.NewDataKey();
+        try
+        {
+            await store.InsertSubjectAsync(new SubjectKeyRecord(subjectId, keyId, keys.Wrap(dataKey, KeyBindings.SubjectKey(subjectId, keyId)), DateTimeOffset.UtcNow), cancellationToken);
+            return dataKey;
+        }
+        catch (DbException)
+        {
+            // Another enrolment created the subject first; use its key.
+            CryptographicOperations.ZeroMemory(dataKey);
+            var winner = await GetDataKeyAsync(subjectId, cancellationToken);
+            if (winner is null)
+            {
+                throw;
+            }
+
+            return winner;
+        }
+    }
+}
