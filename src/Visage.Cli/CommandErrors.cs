@@ -1,5 +1,7 @@
 using Spectre.Console;
 using Visage.Face;
+using Visage.Protection;
+using Visage.Storage;
 
 namespace Visage.Cli;
 
@@ -26,6 +28,21 @@ internal static class CommandErrors
         {
             Fail(ex.Message);
             return ExitCodes.BadInput;
+        }
+        catch (KeyProviderException ex)
+        {
+            Fail(ex.Message);
+            return ExitCodes.Keys;
+        }
+        catch (ProtectedDataException ex)
+        {
+            Fail(ex.Message);
+            return ExitCodes.ProtectedData;
+        }
+        catch (StorageException ex)
+        {
+            Fail(ex.Message);
+            return ExitCodes.Storage;
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
         {

@@ -7,4 +7,8 @@ internal static class ExitCodes
     public const int Configuration = 3;
     public const int ModelIntegrity = 4;
     public const int TargetMissed = 5;
+    public const int Keys = 6;
+    public const int ProtectedData = 7;
+    public const int Storage = 8;
+    public const int NotFound = 9;
 }

@@ -8,6 +8,7 @@ using Spectre.Console;
 using Visage.Cli;
 using Visage.Cli.Commands;
 using Visage.Face;
+using Visage.Storage;
 
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
 {
@@ -18,6 +19,10 @@ builder.Configuration.AddEnvironmentVariables("VISAGE_");
 builder.Logging.ClearProviders();
 builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 builder.Services.AddFaceEngine("Face");
+builder.Services.AddOptions<StorageOptions>()
+    .BindConfiguration("Storage")
+    .Validate(o => !o.Validate().Any(), "Storage settings are invalid; run a storage command to see which.")
+    .ValidateOnStart();
 
 // Reports piped to a file keep their full table width.
 if (Console.IsOutputRedirected)
@@ -43,5 +48,8 @@ var root = new RootCommand("Visage: privacy-first face recognition for healthcar
     DetectCommand.Create(host.Services),
     CompareCommand.Create(host.Services),
     EvalCommand.Create(host.Services),
+    DbCommand.Create(host.Services),
+    KeysCommand.Create(host.Services),
+    SubjectsCommand.Create(host.Services),
 };
 return await root.Parse(args).InvokeAsync();

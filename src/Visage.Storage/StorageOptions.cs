@@ -1,0 +1,69 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Visage.Storage;
+
+/// <summary>Where protected data lives and which key provider guards it; bound from the <c>Storage</c> section.</summary>
+public sealed class StorageOptions
+{
+    /// <summary><c>sqlite</c> (default: one file in the data directory) or <c>postgres</c>.</summary>
+    [Required]
+    public string Provider { get; set; } = "sqlite";
+
+    /// <summary>Holds the SQLite file and the key file; defaults to $XDG_DATA_HOME/visage or ~/.local/share/visage.</summary>
+    public string? DataDirectory { get; set; }
+
+    /// <summary>Npgsql connection string, required when Provider is postgres. Give the password through the environment, not a file in the repository.</summary>
+    public string? Postgres { get; set; }
+
+    public KeyOptions Keys { get; set; } = new();
+
+    public string ResolveDataDirectory()
+    {
+        if (!string.IsNullOrWhiteSpace(DataDirectory))
+        {
+            return Path.GetFullPath(DataDirectory);
+        }
+
+        var xdg = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
+        var root = string.IsNullOrEmpty(xdg) ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share") : xdg;
+        return Path.Combine(root, "visage");
+    }
+
+    /// <summary>Problems that would stop Visage from starting, each with the setting to fix.</summary>
+    public IEnumerable<string> Validate()
+    {
+        if (Provider is not ("sqlite" or "postgres"))
+        {
+            yield return $"Storage:Provider must be 'sqlite' or 'postgres', not '{Provider}'.";
+        }
+
+        if (Provider == "postgres" && string.IsNullOrWhiteSpace(Postgres))
+        {
+            yield return "Storage:Postgres (an Npgsql connection string) is required when Storage:Provider is 'postgres'.";
+        }
+
+        if (Keys is null || Keys.Provider is not ("file" or "pkcs11"))
+        {
+            yield return "Storage:Keys:Provider must be 'file' or 'pkcs11'.";
+        }
+        else if (Keys.Provider == "pkcs11" && (string.IsNullOrWhiteSpace(Keys.Pkcs11Library) || string.IsNullOrWhiteSpace(Keys.Pkcs11Token) || string.IsNullOrEmpty(Keys.Pkcs11Pin)))
+        {
+            yield return "Storage:Keys:Pkcs11Library, Pkcs11Token and Pkcs11Pin (set the PIN through VISAGE_Storage__Keys__Pkcs11Pin) are required for the pkcs11 key provider.";
+        }
+    }
+}
+
+public sealed class KeyOptions
+{
+    /// <summary><c>file</c> (default: an owner-only key file in the data directory) or <c>pkcs11</c> (an HSM).</summary>
+    public string Provider { get; set; } = "file";
+
+    /// <summary>Key file path; defaults to visage.keys in the data directory.</summary>
+    public string? File { get; set; }
+
+    public string? Pkcs11Library { get; set; }
+
+    public string? Pkcs11Token { get; set; }
+
+    public string? Pkcs11Pin { get; set; }
+}
