@@ -51,5 +51,6 @@ var root = new RootCommand("Visage: privacy-first face recognition for healthcar
     DbCommand.Create(host.Services),
     KeysCommand.Create(host.Services),
     SubjectsCommand.Create(host.Services),
+    TemplatesCommand.Create(host.Services),
 };
 return await root.Parse(args).InvokeAsync();

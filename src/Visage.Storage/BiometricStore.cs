@@ -209,6 +209,76 @@ public sealed class BiometricStore(VisageDatabase database)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>Up to <paramref name="limit"/> templates made under a transform version other than <paramref name="version"/>, with their subjects' keys.</summary>
+    public async Task<IReadOnlyList<(SubjectKeyRecord Subject, TemplateRecord Template)>> GetTemplatesNotUnderTransformAsync(int version, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT s.id, s.key_id, s.kek_version, s.wrapped_key, s.created_ms,
+                   t.id, t.subject_id, t.purposes, t.transform_version, t.model_version, t.created_ms, t.ciphertext
+            FROM templates t JOIN subjects s ON s.id = t.subject_id
+            WHERE t.transform_version <> @version ORDER BY s.id LIMIT @limit;
+            """;
+        command.AddParameter("@version", version);
+        command.AddParameter("@limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var items = new List<(SubjectKeyRecord, TemplateRecord)>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            items.Add((ReadSubject(reader, 0), ReadTemplate(reader, 5)));
+        }
+
+        return items;
+    }
+
+    /// <summary>Re-issued templates, in one transaction; a row is replaced only if it is still the version it was read at.</summary>
+    public async Task ReplaceTemplatesAsync(IReadOnlyList<(TemplateRecord Old, int TransformVersion, byte[] Ciphertext)> changes, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var (old, version, ciphertext) in changes)
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "UPDATE templates SET transform_version = @version, ciphertext = @ciphertext WHERE id = @id AND transform_version = @old;";
+            command.AddParameter("@version", version);
+            command.AddParameter("@ciphertext", ciphertext);
+            command.AddParameter("@id", old.Id);
+            command.AddParameter("@old", old.TransformVersion);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Destroys every transform key except <paramref name="keep"/> that no template uses any more; returns their versions.</summary>
+    public async Task<IReadOnlyList<int>> DeleteUnusedTransformKeysAsync(int keep, CancellationToken cancellationToken = default)
+    {
+        var unused = new List<int>();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using (var select = connection.CreateCommand())
+        {
+            select.CommandText = "SELECT version FROM transform_keys k WHERE version <> @keep AND NOT EXISTS (SELECT 1 FROM templates t WHERE t.transform_version = k.version);";
+            select.AddParameter("@keep", keep);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                unused.Add(reader.GetInt32(0));
+            }
+        }
+
+        foreach (var version in unused)
+        {
+            await using var delete = connection.CreateCommand();
+            delete.CommandText = "DELETE FROM transform_keys WHERE version = @version;";
+            delete.AddParameter("@version", version);
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return unused;
+    }
+
     /// <summary>How many stored keys (subject data keys and transform keys) each key-encryption key version wraps.</summary>
     public async Task<IReadOnlyDictionary<int, long>> CountWrappedKeysByVersionAsync(CancellationToken cancellationToken = default)
     {

@@ -272,6 +272,44 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Equal(ProtectedDataFailure.UnknownKeyVersion, ex.Reason);
     }
 
+    [Fact]
+    public async Task RenewTransform_ReissuesEveryTemplate_OldTemplatesBecomeUseless()
+    {
+        var embeddings = Enumerable.Range(500, 5).Select(i => Embeddings.Random(i)).ToList();
+        var subjects = new[] { Guid.NewGuid(), Guid.NewGuid() };
+        var old = new List<ProtectedTemplate>();
+        for (var i = 0; i < embeddings.Count; i++)
+        {
+            old.Add(await Harness.Vault.EnrolAsync(subjects[i % 2], embeddings[i], CheckIn, "m"));
+        }
+
+        var result = await new TemplateRenewal(Harness.Vault).RunAsync(batchSize: 2);
+
+        Assert.Equal((2, false, 5L), (result.TransformVersion, result.Resumed, result.Reissued));
+        Assert.Equal([1], result.DestroyedTransformVersions);
+        var renewed = await Harness.ReopenAsync();
+        Assert.Equal(2, renewed.TransformVersion);
+        Assert.Single(await Harness.Store.GetTransformKeysAsync());
+        for (var i = 0; i < embeddings.Count; i++)
+        {
+            var now = (await renewed.GetTemplatesAsync(old[i].SubjectId)).Single(t => t.Id == old[i].Id);
+            var probe = renewed.Protect(embeddings[i]);
+            Assert.Equal(1.0f, Embeddings.Cosine(now.Vector, probe), 3);
+            Assert.True(Math.Abs(Embeddings.Cosine(old[i].Vector, probe)) < 0.3, "an old template must not match a probe made under the new key");
+        }
+    }
+
+    [Fact]
+    public async Task TemplateRelabelledWithAnotherTransformVersion_FailsAuthentication()
+    {
+        var enrolled = await Harness.Vault.EnrolAsync(Guid.NewGuid(), Embeddings.Random(18), CheckIn, "m");
+
+        await ExecuteAsync("UPDATE templates SET transform_version = 2;");
+
+        var ex = await Assert.ThrowsAsync<ProtectedDataException>(() => Harness.Vault.GetTemplatesAsync(enrolled.SubjectId));
+        Assert.Equal(ProtectedDataFailure.AuthenticationFailed, ex.Reason);
+    }
+
     protected static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
 
     protected async Task ExecuteAsync(string sql)

@@ -49,6 +49,25 @@ public sealed class CancelableTransform
         return result;
     }
 
+    /// <summary>x = Qᵀ·y: undoes <see cref="Apply"/>; used only to re-issue templates under a new key.</summary>
+    public float[] Invert(ReadOnlySpan<float> template)
+    {
+        if (template.Length != Dimensions)
+        {
+            throw new ArgumentException($"Expected a {Dimensions}-dimensional template, got {template.Length}.", nameof(template));
+        }
+
+        var result = new float[Dimensions];
+        var matrix = rows.AsSpan();
+        for (var i = 0; i < Dimensions; i++)
+        {
+            // Row i of Q scaled by y_i, summed over i, is Qᵀ·y.
+            TensorPrimitives.MultiplyAdd(matrix.Slice(i * Dimensions, Dimensions), template[i], result, result);
+        }
+
+        return result;
+    }
+
     /// <summary>
     /// Gaussian matrix from an AES-CTR keystream keyed by HKDF(transform key), orthonormalised by modified
     /// Gram–Schmidt (in double precision): a uniformly random rotation, reproducible from the key alone.

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
@@ -14,7 +15,6 @@ namespace Visage.Storage;
 /// </summary>
 public sealed class TemplateVault
 {
-    private const string TemplateKind = "template";
     private const string EvidenceKindPrefix = "evidence:";
 
     private readonly BiometricStore store;
@@ -97,7 +97,7 @@ public sealed class TemplateVault
         try
         {
             var id = Guid.NewGuid();
-            var ciphertext = SubjectDataCipher.Encrypt(dataKey, new RecordBinding(id, subjectId, TemplateKind), MemoryMarshal.AsBytes(vector.AsSpan()));
+            var ciphertext = Seal(dataKey, id, subjectId, TransformVersion, vector);
             await store.InsertTemplateAsync(new TemplateRecord(id, subjectId, purposes, TransformVersion, modelVersion, DateTimeOffset.UtcNow, ciphertext), cancellationToken);
             return new ProtectedTemplate(id, subjectId, purposes, TransformVersion, modelVersion, vector);
         }
@@ -216,9 +216,13 @@ public sealed class TemplateVault
             cancellationToken);
     }
 
-    private ProtectedTemplate Open(byte[] dataKey, TemplateRecord record)
+    /// <summary>The binding names the transform version too, so relabelling a template's version is detected.</summary>
+    internal static byte[] Seal(byte[] dataKey, Guid id, Guid subjectId, int transformVersion, float[] vector) =>
+        SubjectDataCipher.Encrypt(dataKey, TemplateBinding(id, subjectId, transformVersion), MemoryMarshal.AsBytes(vector.AsSpan()));
+
+    internal ProtectedTemplate Open(byte[] dataKey, TemplateRecord record)
     {
-        var plaintext = SubjectDataCipher.Decrypt(dataKey, new RecordBinding(record.Id, record.SubjectId, TemplateKind), record.Ciphertext);
+        var plaintext = SubjectDataCipher.Decrypt(dataKey, TemplateBinding(record.Id, record.SubjectId, record.TransformVersion), record.Ciphertext);
         if (plaintext.Length != Dimensions * sizeof(float))
         {
             throw new ProtectedDataException(record.Id.ToString("N"), ProtectedDataFailure.UnknownFormatVersion);
@@ -227,7 +231,10 @@ public sealed class TemplateVault
         return new ProtectedTemplate(record.Id, record.SubjectId, record.Purposes, record.TransformVersion, record.ModelVersion, MemoryMarshal.Cast<byte, float>(plaintext).ToArray());
     }
 
-    private byte[] Unwrap(SubjectKeyRecord subject) =>
+    private static RecordBinding TemplateBinding(Guid id, Guid subjectId, int transformVersion) =>
+        new(id, subjectId, string.Create(CultureInfo.InvariantCulture, $"template/t{transformVersion}"));
+
+    internal byte[] Unwrap(SubjectKeyRecord subject) =>
         keys.Unwrap(subject.WrappedKey, KeyBindings.SubjectKey(subject.SubjectId, subject.KeyId), subject.SubjectId.ToString("N"));
 
     private async Task<byte[]?> GetDataKeyAsync(Guid subjectId, CancellationToken cancellationToken)

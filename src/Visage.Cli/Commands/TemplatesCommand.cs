@@ -1,0 +1,45 @@
+using System.CommandLine;
+using Spectre.Console;
+using Visage.Storage;
+
+namespace Visage.Cli.Commands;
+
+/// <summary><c>visage templates renew</c>: cancel every template by re-issuing it under a new transform key.</summary>
+internal static class TemplatesCommand
+{
+    public static Command Create(IServiceProvider services)
+    {
+        var batchSize = new Option<int>("--batch-size") { Description = "Templates re-issued per transaction.", DefaultValueFactory = _ => 500 };
+        var renew = new Command("renew", "Make a new transform key, re-issue every template under it and destroy the old key; resumes an interrupted renewal.") { batchSize };
+        renew.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
+        {
+            var size = parse.GetValue(batchSize);
+            if (size < 1)
+            {
+                throw new StorageException("--batch-size must be at least 1.");
+            }
+
+            await using var store = await StoreOpener.OpenAsync(services, cancellationToken);
+            var total = await store.Store.CountAsync("templates", cancellationToken);
+            RenewalResult? result = null;
+            await AnsiConsole.Progress().AutoClear(false).StartAsync(async context =>
+            {
+                var task = context.AddTask("re-issuing templates", maxValue: Math.Max(1, total));
+                result = await new TemplateRenewal(store.Vault).RunAsync(size, new Reporter(done => task.Value = done), cancellationToken);
+                task.Value = task.MaxValue;
+            });
+
+            AnsiConsole.MarkupLineInterpolated($"{(result!.Resumed ? "resumed an interrupted renewal: " : string.Empty)}{result.Reissued:N0} templates re-issued under transform version {result.TransformVersion}");
+            AnsiConsole.MarkupLineInterpolated($"destroyed transform keys: {(result.DestroyedTransformVersions.Count == 0 ? "none" : string.Join(", ", result.DestroyedTransformVersions))}");
+            AnsiConsole.MarkupLine("[yellow]running nodes must reload their gallery[/]");
+            return ExitCodes.Success;
+        }));
+
+        return new Command("templates", "Manage protected templates.") { renew };
+    }
+
+    private sealed class Reporter(Action<long> report) : IProgress<long>
+    {
+        public void Report(long value) => report(value);
+    }
+}
