@@ -22,6 +22,9 @@ public sealed class FileKeyProvider : IKeyProvider
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
     private readonly string path;
     private readonly Lock gate = new();
+
+    // Decoded once per version: loading a large gallery unwraps one data key per subject.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte[]> decoded = new();
     private KeyFile file;
 
     private FileKeyProvider(string path, KeyFile file)
@@ -107,7 +110,7 @@ public sealed class FileKeyProvider : IKeyProvider
 
         var blob = new byte[NonceSize + dataKey.Length + TagSize];
         RandomNumberGenerator.Fill(blob.AsSpan(0, NonceSize));
-        using var gcm = new AesGcm(Convert.FromBase64String(key.Key), TagSize);
+        using var gcm = new AesGcm(KeyBytes(key), TagSize);
         gcm.Encrypt(blob.AsSpan(0, NonceSize), dataKey, blob.AsSpan(NonceSize, dataKey.Length), blob.AsSpan(blob.Length - TagSize), WrapAad(key.Version, associatedData));
         return new WrappedKey(key.Version, blob);
     }
@@ -134,7 +137,7 @@ public sealed class FileKeyProvider : IKeyProvider
         var dataKey = new byte[wrapped.Blob.Length - NonceSize - TagSize];
         try
         {
-            using var gcm = new AesGcm(Convert.FromBase64String(key.Key), TagSize);
+            using var gcm = new AesGcm(KeyBytes(key), TagSize);
             gcm.Decrypt(wrapped.Blob.AsSpan(0, NonceSize), wrapped.Blob.AsSpan(NonceSize, dataKey.Length), wrapped.Blob.AsSpan(wrapped.Blob.Length - TagSize), dataKey, WrapAad(key.Version, associatedData));
         }
         catch (AuthenticationTagMismatchException ex)
@@ -174,6 +177,10 @@ public sealed class FileKeyProvider : IKeyProvider
             var next = file with { Keys = [.. file.Keys.Where(k => k.Version != version)] };
             Write(path, next);
             file = next;
+            if (decoded.TryRemove(version, out var bytes))
+            {
+                CryptographicOperations.ZeroMemory(bytes);
+            }
         }
     }
 
@@ -207,6 +214,8 @@ public sealed class FileKeyProvider : IKeyProvider
         using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         return Convert.ToBase64String(ecdsa.ExportPkcs8PrivateKey());
     }
+
+    private byte[] KeyBytes(StoredKey key) => decoded.GetOrAdd(key.Version, _ => Convert.FromBase64String(key.Key));
 
     private static byte[] WrapAad(int version, ReadOnlySpan<byte> associatedData) =>
         [.. Encoding.ASCII.GetBytes($"{WrapPurpose}|{version}|"), .. associatedData];
