@@ -36,7 +36,7 @@ public sealed class ProtectedStore : IAsyncDisposable
             : new SqliteDatabase(Path.Combine(options.ResolveDataDirectory(), "visage.db"));
     }
 
-    public static async Task<ProtectedStore> OpenAsync(StorageOptions options, Func<KeyOptions, IKeyProvider>? openHardwareProvider = null, CancellationToken cancellationToken = default)
+    public static async Task<ProtectedStore> OpenAsync(StorageOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         var problems = options.Validate().ToList();
@@ -50,7 +50,7 @@ public sealed class ProtectedStore : IAsyncDisposable
         {
             var migration = await new SchemaMigrator(database).MigrateAsync(cancellationToken);
             var store = new BiometricStore(database);
-            var keys = await OpenKeysAsync(options, store, openHardwareProvider, cancellationToken);
+            var keys = await OpenKeysAsync(options, store, cancellationToken);
             var vault = await TemplateVault.OpenAsync(store, keys, cancellationToken: cancellationToken);
             return new ProtectedStore(database, keys, vault, migration);
         }
@@ -67,11 +67,11 @@ public sealed class ProtectedStore : IAsyncDisposable
         await Database.DisposeAsync();
     }
 
-    private static async Task<IKeyProvider> OpenKeysAsync(StorageOptions options, BiometricStore store, Func<KeyOptions, IKeyProvider>? openHardwareProvider, CancellationToken cancellationToken)
+    private static async Task<IKeyProvider> OpenKeysAsync(StorageOptions options, BiometricStore store, CancellationToken cancellationToken)
     {
         if (options.Keys.Provider == "pkcs11")
         {
-            return openHardwareProvider?.Invoke(options.Keys) ?? throw new StorageException("The pkcs11 key provider is not available in this host.");
+            return Pkcs11KeyProvider.Open(new Pkcs11Options(options.Keys.Pkcs11Library!, options.Keys.Pkcs11Token!, options.Keys.Pkcs11Pin!));
         }
 
         var path = options.Keys.File ?? Path.Combine(options.ResolveDataDirectory(), "visage.keys");

@@ -20,9 +20,12 @@ internal sealed class VisageProcess
         return start;
     }
 
-    public static async Task<(int ExitCode, string Output)> RunAsync(string dataDirectory, params string[] arguments)
+    public static Task<(int ExitCode, string Output)> RunAsync(string dataDirectory, params string[] arguments) =>
+        RunAsync(StartInfo(dataDirectory, arguments));
+
+    public static async Task<(int ExitCode, string Output)> RunAsync(ProcessStartInfo start)
     {
-        using var process = Process.Start(StartInfo(dataDirectory, arguments))!;
+        using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();

@@ -8,5 +8,5 @@ namespace Visage.Cli.Commands;
 internal static class StoreOpener
 {
     public static Task<ProtectedStore> OpenAsync(IServiceProvider services, CancellationToken cancellationToken) =>
-        ProtectedStore.OpenAsync(services.GetRequiredService<IOptions<StorageOptions>>().Value, cancellationToken: cancellationToken);
+        ProtectedStore.OpenAsync(services.GetRequiredService<IOptions<StorageOptions>>().Value, cancellationToken);
 }
