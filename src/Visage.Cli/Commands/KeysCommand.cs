@@ -29,16 +29,11 @@ internal static class KeysCommand
             return ExitCodes.Success;
         }));
 
-        var batchSize = new Option<int>("--batch-size") { Description = "Keys re-wrapped per transaction.", DefaultValueFactory = _ => 500 };
+        var batchSize = StoreOpener.BatchSizeOption("Keys re-wrapped per transaction.");
         var rotate = new Command("rotate", "Create a new key version and re-wrap every data key under it, in batches; resumes an interrupted rotation.") { batchSize };
         rotate.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
             var size = parse.GetValue(batchSize);
-            if (size < 1)
-            {
-                throw new StorageException("--batch-size must be at least 1.");
-            }
-
             await using var store = await StoreOpener.OpenAsync(services, cancellationToken);
             RotationResult? result = null;
             await AnsiConsole.Progress().AutoClear(false).StartAsync(async context =>

@@ -9,16 +9,11 @@ internal static class TemplatesCommand
 {
     public static Command Create(IServiceProvider services)
     {
-        var batchSize = new Option<int>("--batch-size") { Description = "Templates re-issued per transaction.", DefaultValueFactory = _ => 500 };
+        var batchSize = StoreOpener.BatchSizeOption("Templates re-issued per transaction.");
         var renew = new Command("renew", "Make a new transform key, re-issue every template under it and destroy the old key; resumes an interrupted renewal.") { batchSize };
         renew.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
             var size = parse.GetValue(batchSize);
-            if (size < 1)
-            {
-                throw new StorageException("--batch-size must be at least 1.");
-            }
-
             await using var store = await StoreOpener.OpenAsync(services, cancellationToken);
             var total = await store.Store.CountAsync("templates", cancellationToken);
             RenewalResult? result = null;
