@@ -1,3 +1,17 @@
 using BenchmarkDotNet.Running;
+using Visage.Benchmarks.Gallery;
+using Visage.Benchmarks.Storage;
+
+// Scale runs that BenchmarkDotNet does not suit take a verb; everything else goes to BenchmarkSwitcher.
+if (args.Length > 0 && string.Equals(args[0], "gallery", StringComparison.Ordinal))
+{
+    return GalleryScaleRun.Run(args[1..]);
+}
+
+if (args.Length > 0 && string.Equals(args[0], "gallery-load", StringComparison.Ordinal))
+{
+    return await GalleryLoadRunner.RunAsync(args[1..]);
+}
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

@@ -310,6 +310,33 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Equal(ProtectedDataFailure.AuthenticationFailed, ex.Reason);
     }
 
+    [Fact]
+    public async Task Gallery_LoadedFromTheStore_FindsEnrolledSubjects_AndForgetsDeletedOnes()
+    {
+        using var live = new Visage.Gallery.FaceGallery();
+        var sync = new GallerySync(Harness.Vault, live);
+        var faces = Enumerable.Range(600, 30).Select(i => Embeddings.Random(i)).ToList();
+        var subjects = new List<Guid>();
+        foreach (var face in faces)
+        {
+            subjects.Add((await sync.EnrolAsync(Guid.NewGuid(), face, Visage.Gallery.Purposes.CheckIn, "m")).SubjectId);
+        }
+
+        await sync.DeleteSubjectAsync(subjects[0], "a", "r");
+        using var restarted = new Visage.Gallery.FaceGallery();
+        var loaded = await new GallerySync(await Harness.ReopenAsync(), restarted).LoadAsync();
+
+        Assert.Equal(29L, loaded);
+        var query = new Visage.Gallery.GalleryQuery(Visage.Gallery.Purposes.CheckIn, TopK: 3, MinScore: 0.4f);
+        foreach (var gallery in new[] { live, restarted })
+        {
+            var probeSync = new GallerySync(Harness.Vault, gallery);
+            Assert.Equal(subjects[5], Assert.Single(probeSync.Search(faces[5], query)).SubjectId);
+            Assert.Empty(probeSync.Search(faces[0], query));
+            Assert.Empty(probeSync.Search(faces[5], query with { Purpose = Visage.Gallery.Purposes.Research }));
+        }
+    }
+
     protected static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
 
     protected async Task ExecuteAsync(string sql)

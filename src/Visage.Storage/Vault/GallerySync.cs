@@ -1,0 +1,111 @@
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using Visage.Gallery;
+
+namespace Visage.Storage;
+
+/// <summary>
+/// Keeps a node's in-memory gallery in step with the protected store: filled by decrypting the store at start,
+/// then changed only through enrol and delete here, after the store has committed.
+/// </summary>
+public sealed class GallerySync(TemplateVault vault, FaceGallery gallery)
+{
+    private const int ChunkSize = 2048;
+
+    public FaceGallery Gallery => gallery;
+
+    /// <summary>
+    /// Decrypts every stored template into the gallery. One reader streams rows while the other cores unwrap
+    /// subject keys, decrypt and quantise; returns the number of templates loaded.
+    /// </summary>
+    public async Task<long> LoadAsync(IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var chunks = Channel.CreateBounded<List<(SubjectKeyRecord Subject, TemplateRecord Template)>>(new BoundedChannelOptions(Environment.ProcessorCount * 2) { SingleWriter = true });
+        long loaded = 0;
+        var workers = Enumerable.Range(0, Math.Max(1, Environment.ProcessorCount)).Select(_ => Task.Run(
+            async () =>
+            {
+                await foreach (var chunk in chunks.Reader.ReadAllAsync(cancellationToken))
+                {
+                    gallery.AddRange(Decrypt(chunk));
+                    // Not inside progress?.Report(...): a null progress would skip the count itself.
+                    var total = Interlocked.Add(ref loaded, chunk.Count);
+                    progress?.Report(total);
+                }
+            },
+            cancellationToken)).ToList();
+
+        try
+        {
+            var chunk = new List<(SubjectKeyRecord, TemplateRecord)>(ChunkSize);
+            await foreach (var row in vault.Store.StreamTemplatesAsync(cancellationToken))
+            {
+                chunk.Add(row);
+                if (chunk.Count == ChunkSize)
+                {
+                    await chunks.Writer.WriteAsync(chunk, cancellationToken);
+                    chunk = new List<(SubjectKeyRecord, TemplateRecord)>(ChunkSize);
+                }
+            }
+
+            if (chunk.Count > 0)
+            {
+                await chunks.Writer.WriteAsync(chunk, cancellationToken);
+            }
+        }
+        finally
+        {
+            chunks.Writer.Complete();
+        }
+
+        await Task.WhenAll(workers);
+        return loaded;
+    }
+
+    /// <summary>Stores the template, then adds it to the gallery; returns what was stored.</summary>
+    public async Task<ProtectedTemplate> EnrolAsync(Guid subjectId, ReadOnlyMemory<float> embedding, Purposes purposes, string modelVersion, CancellationToken cancellationToken = default)
+    {
+        var template = await vault.EnrolAsync(subjectId, embedding, (int)purposes, modelVersion, cancellationToken);
+        gallery.Add(new GalleryEntry(template.Id, template.SubjectId, purposes, template.Vector));
+        return template;
+    }
+
+    /// <summary>Crypto-shreds the subject in the store, then drops it from the gallery.</summary>
+    public async Task<DeletionCertificateRecord?> DeleteSubjectAsync(Guid subjectId, string actor, string reason, CancellationToken cancellationToken = default)
+    {
+        var certificate = await vault.DeleteSubjectAsync(subjectId, actor, reason, cancellationToken);
+        gallery.RemoveSubject(subjectId);
+        return certificate;
+    }
+
+    /// <summary>Protects a probe embedding with the current transform and searches the gallery.</summary>
+    public IReadOnlyList<GalleryMatch> Search(ReadOnlySpan<float> embedding, GalleryQuery query) => gallery.Search(vault.Protect(embedding), query);
+
+    private List<GalleryEntry> Decrypt(List<(SubjectKeyRecord Subject, TemplateRecord Template)> chunk)
+    {
+        var entries = new List<GalleryEntry>(chunk.Count);
+        Guid? current = null;
+        byte[] dataKey = [];
+        try
+        {
+            foreach (var (subject, record) in chunk)
+            {
+                if (current != subject.SubjectId)
+                {
+                    CryptographicOperations.ZeroMemory(dataKey);
+                    dataKey = vault.Unwrap(subject);
+                    current = subject.SubjectId;
+                }
+
+                var template = vault.Open(dataKey, record);
+                entries.Add(new GalleryEntry(template.Id, template.SubjectId, (Purposes)template.Purposes, template.Vector));
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(dataKey);
+        }
+
+        return entries;
+    }
+}
