@@ -11,7 +11,7 @@ namespace Visage.Gallery;
 /// </summary>
 /// <remarks>
 /// Each template is kept as a 4-bit code (scanned for every query) plus an 8-bit residual (read only to rescore
-/// candidates), about 830 bytes with its identifiers; the float vector itself is not kept. Error bounds computed
+/// candidates), about 900 bytes with its identifiers and indexes; the float vector itself is not kept. Error bounds computed
 /// per template make the pruning exact: every template whose exact cosine reaches the query threshold is
 /// returned. Searches run concurrently; adds and removals are exclusive.
 /// </remarks>
@@ -43,16 +43,13 @@ public sealed class FaceGallery : IDisposable
     public int SubjectCount => Read(() => subjectHeads.Count);
 
     /// <summary>Memory held by the gallery's structures (codes, residuals, per-template numbers, ids, indexes).</summary>
-    public long ApproximateBytes => Read(() =>
-        slots.Bytes + ((long)(templateSlots.EnsureCapacity(0) + subjectHeads.EnsureCapacity(0)) * DictionaryBytesPerEntry));
+    public long ApproximateBytes => Read(BytesHeld);
 
     /// <summary><see cref="ApproximateBytes"/> divided by <see cref="Count"/>.</summary>
-    public double BytesPerTemplate => Read(() => templateSlots.Count == 0
-        ? 0
-        : (slots.Bytes + ((double)(templateSlots.EnsureCapacity(0) + subjectHeads.EnsureCapacity(0)) * DictionaryBytesPerEntry)) / templateSlots.Count);
+    public double BytesPerTemplate => Read(() => templateSlots.Count == 0 ? 0 : (double)BytesHeld() / templateSlots.Count);
 
-    /// <summary>Runs the coarse scan with the portable kernel; for tests of the fallback on AVX2 machines.</summary>
-    internal bool ScalarKernel { get; init; }
+    /// <summary>The coarse-scan instruction set; tests choose the slower ones to compare them with the best.</summary>
+    internal CoarseKernel Kernel { get; init; } = CoarseScanner.Best;
 
     /// <summary>The unmanaged part of <see cref="ApproximateBytes"/>, for memory measurements.</summary>
     internal long UnmanagedBytes => Read(() => slots.UnmanagedBytes);
@@ -224,7 +221,7 @@ public sealed class FaceGallery : IDisposable
 
             var search = new GallerySearch(slots, code, query, Math.Min(query.TopK, templateSlots.Count), maxRescoreError)
             {
-                ScalarKernel = ScalarKernel,
+                Kernel = Kernel,
             };
 
             // A short candidate list (today's appointments) is cheaper to rescore directly than to scan for.
@@ -377,6 +374,10 @@ public sealed class FaceGallery : IDisposable
             previous = segment.NextInSubject[offset];
         }
     }
+
+    // EnsureCapacity(0) only reports the current capacity.
+    private long BytesHeld() =>
+        slots.Bytes + ((long)(templateSlots.EnsureCapacity(0) + subjectHeads.EnsureCapacity(0)) * DictionaryBytesPerEntry);
 
     private T Read<T>(Func<T> read)
     {

@@ -1,3 +1,4 @@
+using Visage.Gallery.Scanning;
 using Visage.Gallery.Tests.Support;
 
 namespace Visage.Gallery.Tests;
@@ -26,16 +27,26 @@ public sealed class FaceGallerySearchTests(GalleryScenario scenario) : IClassFix
         Assert.True(scenario.Expected.Take(GalleryScenario.Genuine).Count(e => e.Length > 0) > 400);
     }
 
-    [Fact]
-    public void Search_ScalarKernel_ReturnsTheSameMatchesAsTheVectorKernel()
+    [Theory]
+    [InlineData("Scalar")]
+    [InlineData("Avx2")]
+    public void Search_SlowerKernel_ReturnsTheSameMatchesAsTheBestKernel(string kernelName)
     {
-        using var scalar = new FaceGallery { ScalarKernel = true };
-        scalar.AddRange(scenario.Entries);
-        for (var p = 0; p < scenario.Probes.Count; p += 20)
+        var kernel = Enum.Parse<CoarseKernel>(kernelName);
+        if (!CoarseScanner.IsSupported(kernel) || kernel == CoarseScanner.Best)
         {
-            var expected = scenario.Gallery.Search(scenario.Probes[p], CheckIn);
-            var actual = scalar.Search(scenario.Probes[p], CheckIn);
-            Assert.Equal(expected, actual);
+            return;
+        }
+
+        using var slower = new FaceGallery { Kernel = kernel };
+        slower.AddRange(scenario.Entries);
+        var stride = kernel == CoarseKernel.Scalar ? 20 : 4;
+        foreach (var query in new[] { CheckIn, CheckIn with { TopK = 5, MinScore = -1 } })
+        {
+            for (var p = 0; p < scenario.Probes.Count; p += stride)
+            {
+                Assert.Equal(scenario.Gallery.Search(scenario.Probes[p], query), slower.Search(scenario.Probes[p], query));
+            }
         }
     }
 

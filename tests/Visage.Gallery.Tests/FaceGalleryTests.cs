@@ -140,7 +140,8 @@ public sealed class FaceGalleryTests
             }
         }
 
-        var readers = Enumerable.Range(0, 2).Select(_ => Task.Run(SearchUntilStopped)).ToArray();
+        // Dedicated threads: pool threads may be busy with other test classes running in parallel.
+        var readers = Enumerable.Range(0, 2).Select(_ => Task.Factory.StartNew(SearchUntilStopped, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
         var rounds = 0;
         while (!stop.IsCancellationRequested)
         {

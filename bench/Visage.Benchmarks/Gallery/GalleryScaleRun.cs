@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics.Tensors;
-using System.Runtime.Intrinsics.X86;
 using System.Text;
 using Visage.Gallery;
+using Visage.Gallery.Scanning;
 
 namespace Visage.Benchmarks.Gallery;
 
@@ -44,7 +44,7 @@ internal static class GalleryScaleRun
 
         var environment = string.Create(
             CultureInfo.InvariantCulture,
-            $"{Environment.ProcessorCount} cores, AVX2 {Avx2.IsSupported}, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
+            $"{Environment.ProcessorCount} cores, coarse kernel {CoarseScanner.Best}, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
         Console.WriteLine();
         Console.WriteLine(PlainTable(rows));
         Console.WriteLine(environment);

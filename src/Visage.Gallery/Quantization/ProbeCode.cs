@@ -18,7 +18,7 @@ internal sealed class ProbeCode
 
     public float[] Vector { get; }
 
-    /// <summary>In component order, 64-byte aligned use is not required: the scan loads it unaligned from L1.</summary>
+    /// <summary>In component order; the scan copies it into the order and alignment its kernel wants.</summary>
     public sbyte[] Codes { get; }
 
     public float Scale { get; }

@@ -53,8 +53,8 @@ internal sealed unsafe class GallerySearch
         cut = scanFloor;
     }
 
-    /// <summary>Set by tests to exercise the portable kernel on AVX2 machines.</summary>
-    public bool ScalarKernel { get; init; }
+    /// <summary>The instruction set of the coarse scan; tests set the slower ones to compare them.</summary>
+    public CoarseKernel Kernel { get; init; } = CoarseScanner.Best;
 
     /// <summary>Coarse scan over every slot, then rescoring.</summary>
     public GalleryMatch[] ScanAll()
@@ -82,73 +82,62 @@ internal sealed unsafe class GallerySearch
     private void Scan()
     {
         var end = (slots.HighWater + 7) & ~7;
-        var vector = !ScalarKernel && CoarseScanner.Avx2Supported;
         // Two interleaved runs, [0, half) and [half, end), differing by at most 8 slots; one run without AVX2.
-        var half = vector ? end / 16 * 8 : 0;
+        var half = Kernel == CoarseKernel.Scalar ? 0 : end / 16 * 8;
         var dotsA = stackalloc int[Block];
         var dotsB = stackalloc int[Block];
         var masks = stackalloc byte[Block / 4];
-        // 64-byte aligned: the kernels load the probe 16 times per row, and split cache-line loads cost ~15%.
+        // 64-byte aligned: the kernels load the probe 8–16 times per row; no load should straddle cache lines.
         var buffer = stackalloc sbyte[FaceGallery.Dimension + 64];
         var q = (sbyte*)(((nint)buffer + 63) & ~(nint)63);
-        probe.Codes.CopyTo(new Span<sbyte>(q, FaceGallery.Dimension));
+        CoarseScanner.Arrange(Kernel, probe.Codes, new Span<sbyte>(q, FaceGallery.Dimension));
+        var a = 0;
+        var b = half;
+        while (a < half)
         {
-            var a = 0;
-            var b = half;
-            while (a < half)
+            var length = Math.Min(Math.Min(Block, half - a), Math.Min(RunLength(a, end), RunLength(b, end)));
+            var (segmentA, offsetA) = (slots.SegmentFor(a), SlotTable.OffsetOf(a));
+            var (segmentB, offsetB) = (slots.SegmentFor(b), SlotTable.OffsetOf(b));
+            fixed (float* scalesA = segmentA.Scales, errorsA = segmentA.CoarseErrors, scalesB = segmentB.Scales, errorsB = segmentB.CoarseErrors)
             {
-                var length = Math.Min(Math.Min(Block, half - a), Math.Min(RunLength(a, end), RunLength(b, end)));
-                var (segmentA, offsetA) = (slots.SegmentFor(a), SlotTable.OffsetOf(a));
-                var (segmentB, offsetB) = (slots.SegmentFor(b), SlotTable.OffsetOf(b));
-                fixed (float* scalesA = segmentA.Scales, errorsA = segmentA.CoarseErrors, scalesB = segmentB.Scales, errorsB = segmentB.CoarseErrors)
-                {
-                    CoarseScanner.ScanPairAvx2(
-                        segmentA.CodeRow(offsetA), segmentB.CodeRow(offsetB), q, bound, cut,
-                        scalesA + offsetA, scalesB + offsetB, errorsA + offsetA, errorsB + offsetB, dotsA, dotsB, masks, length);
-                }
+                CoarseScanner.ScanPair(
+                    Kernel, segmentA.CodeRow(offsetA), segmentB.CodeRow(offsetB), q, bound, cut,
+                    scalesA + offsetA, scalesB + offsetB, errorsA + offsetA, errorsB + offsetB, dotsA, dotsB, masks, length);
+            }
 
-                for (var group = 0; group < length / 4; group++)
+            for (var group = 0; group < length / 4; group++)
+            {
+                for (uint mask = masks[group]; mask != 0; mask &= mask - 1)
                 {
-                    for (uint mask = masks[group]; mask != 0; mask &= mask - 1)
+                    var lane = BitOperations.TrailingZeroCount(mask);
+                    var i = (4 * group) + (lane & 3);
+                    if (lane < 4)
                     {
-                        var lane = BitOperations.TrailingZeroCount(mask);
-                        var i = (4 * group) + (lane & 3);
-                        if (lane < 4)
-                        {
-                            ConsiderDot(segmentA, offsetA + i, a + i, dotsA[i]);
-                        }
-                        else
-                        {
-                            ConsiderDot(segmentB, offsetB + i, b + i, dotsB[i]);
-                        }
+                        ConsiderDot(segmentA, offsetA + i, a + i, dotsA[i]);
+                    }
+                    else
+                    {
+                        ConsiderDot(segmentB, offsetB + i, b + i, dotsB[i]);
                     }
                 }
-
-                a += length;
-                b += length;
             }
 
-            while (b < end)
+            a += length;
+            b += length;
+        }
+
+        while (b < end)
+        {
+            var length = Math.Min(Block, RunLength(b, end));
+            var segment = slots.SegmentFor(b);
+            var offset = SlotTable.OffsetOf(b);
+            CoarseScanner.Dots(Kernel, segment.CodeRow(offset), q, dotsB, length);
+            for (var i = 0; i < length; i++)
             {
-                var length = Math.Min(Block, RunLength(b, end));
-                var segment = slots.SegmentFor(b);
-                var offset = SlotTable.OffsetOf(b);
-                if (vector)
-                {
-                    CoarseScanner.DotsAvx2(segment.CodeRow(offset), q, dotsB, length);
-                }
-                else
-                {
-                    CoarseScanner.DotsScalar(segment.CodeRow(offset), q, dotsB, length);
-                }
-
-                for (var i = 0; i < length; i++)
-                {
-                    ConsiderDot(segment, offset + i, b + i, dotsB[i]);
-                }
-
-                b += length;
+                ConsiderDot(segment, offset + i, b + i, dotsB[i]);
             }
+
+            b += length;
         }
     }
 

@@ -6,32 +6,31 @@ public sealed unsafe class CoarseScannerTests
 {
     private const int Rows = 64;
 
-    [Fact]
-    public void DotsAvx2_RandomCodes_EqualScalarKernel()
+    [Theory]
+    [InlineData("Avx2")]
+    [InlineData("Avx512")]
+    public void Dots_RandomCodes_EqualScalarKernel(string kernelName)
     {
-        if (!CoarseScanner.Avx2Supported)
+        var kernel = Enum.Parse<CoarseKernel>(kernelName);
+        if (!CoarseScanner.IsSupported(kernel))
         {
             return;
         }
 
         var (codes, probe) = RandomInputs(seed: 11);
-        var scalar = new int[Rows];
-        var vector = new int[Rows];
-        fixed (byte* c = codes)
-        fixed (sbyte* q = probe)
-        fixed (int* s = scalar, v = vector)
-        {
-            CoarseScanner.DotsScalar(c, q, s, Rows);
-            CoarseScanner.DotsAvx2(c, q, v, Rows);
-        }
+        var scalar = Dots(CoarseKernel.Scalar, codes, probe, Rows);
+        var vector = Dots(kernel, codes, probe, Rows);
 
         Assert.Equal(scalar, vector);
     }
 
-    [Fact]
-    public void ScanPairAvx2_RandomCodes_EqualScalarDotsAndFlagExactlyTheRowsAtOrAboveTheCut()
+    [Theory]
+    [InlineData("Avx2")]
+    [InlineData("Avx512")]
+    public void ScanPair_RandomCodes_EqualScalarDotsAndFlagExactlyTheRowsAtOrAboveTheCut(string kernelName)
     {
-        if (!CoarseScanner.Avx2Supported)
+        var kernel = Enum.Parse<CoarseKernel>(kernelName);
+        if (!CoarseScanner.IsSupported(kernel))
         {
             return;
         }
@@ -41,27 +40,21 @@ public sealed unsafe class CoarseScannerTests
         var scales = Enumerable.Range(0, Rows).Select(_ => 0.02f + (0.005f * (float)random.NextDouble())).ToArray();
         var errors = Enumerable.Range(0, Rows).Select(_ => 0.1f + (0.05f * (float)random.NextDouble())).ToArray();
         var bound = new CoarseBound(OffsetSum: 7.5f * 300, ProbeScale: 0.0013f, PerError: 1.01f, Base: 0.009f);
-        var scalar = new int[Rows];
+        var scalar = Dots(CoarseKernel.Scalar, codes, probe, Rows);
+        var uppers = Enumerable.Range(0, Rows).Select(i => bound.Coarse(scalar[i], scales[i]) + bound.Bound(errors[i])).ToArray();
+        // Cut at the median upper bound, so about half the rows are flagged.
+        var cut = uppers.Order().ElementAt(Rows / 2);
+        const int Half = Rows / 2;
         var pair = new int[Rows];
         var masks = new byte[Rows / 8];
-        const int Half = Rows / 2;
-        // Cut at the median upper bound, so about half the rows are flagged.
+        var arranged = Arranged(kernel, probe);
         fixed (byte* c = codes)
-        fixed (sbyte* q = probe)
-        fixed (int* s = scalar, p = pair)
-        {
-            CoarseScanner.DotsScalar(c, q, s, Rows);
-        }
-
-        var uppers = Enumerable.Range(0, Rows).Select(i => bound.Coarse(scalar[i], scales[i]) + bound.Bound(errors[i])).ToArray();
-        var cut = uppers.Order().ElementAt(Rows / 2);
-        fixed (byte* c = codes)
-        fixed (sbyte* q = probe)
+        fixed (sbyte* q = arranged)
         fixed (int* p = pair)
         fixed (float* sc = scales, er = errors)
         fixed (byte* m = masks)
         {
-            CoarseScanner.ScanPairAvx2(c, c + (Half * 256), q, bound, cut, sc, sc + Half, er, er + Half, p, p + Half, m, Half);
+            CoarseScanner.ScanPair(kernel, c, c + (Half * 256), q, bound, cut, sc, sc + Half, er, er + Half, p, p + Half, m, Half);
         }
 
         Assert.Equal(scalar, pair);
@@ -73,27 +66,22 @@ public sealed unsafe class CoarseScannerTests
         }
     }
 
-    [Fact]
-    public void DotsAvx2_ExtremeCodes_DoNotSaturate()
+    [Theory]
+    [InlineData("Avx2")]
+    [InlineData("Avx512")]
+    public void Dots_ExtremeCodes_DoNotSaturate(string kernelName)
     {
-        if (!CoarseScanner.Avx2Supported)
+        var kernel = Enum.Parse<CoarseKernel>(kernelName);
+        if (!CoarseScanner.IsSupported(kernel))
         {
             return;
         }
 
-        // All nibbles 15 against ±127: the largest int16 partial sums the kernel can meet.
+        // All nibbles 15 against ±127: the largest int16 partial sums a kernel can meet.
         var codes = Enumerable.Repeat((byte)0xFF, 8 * 256).ToArray();
         foreach (var value in new sbyte[] { 127, -127 })
         {
-            var probe = Enumerable.Repeat(value, 512).ToArray();
-            var dots = new int[8];
-            fixed (byte* c = codes)
-            fixed (sbyte* q = probe)
-            fixed (int* d = dots)
-            {
-                CoarseScanner.DotsAvx2(c, q, d, 8);
-            }
-
+            var dots = Dots(kernel, codes, Enumerable.Repeat(value, 512).ToArray(), 8);
             Assert.All(dots, dot => Assert.Equal(15 * value * 512, dot));
         }
     }
@@ -109,6 +97,27 @@ public sealed unsafe class CoarseScannerTests
         probe[97] = -4;
 
         Assert.Equal((2 * 3) + (5 * -4), CoarseScanner.DotScalar(row, probe));
+    }
+
+    private static int[] Dots(CoarseKernel kernel, byte[] codes, sbyte[] probe, int rows)
+    {
+        var dots = new int[rows];
+        var arranged = Arranged(kernel, probe);
+        fixed (byte* c = codes)
+        fixed (sbyte* q = arranged)
+        fixed (int* d = dots)
+        {
+            CoarseScanner.Dots(kernel, c, q, d, rows);
+        }
+
+        return dots;
+    }
+
+    private static sbyte[] Arranged(CoarseKernel kernel, sbyte[] probe)
+    {
+        var arranged = new sbyte[probe.Length];
+        CoarseScanner.Arrange(kernel, probe, arranged);
+        return arranged;
     }
 
     private static (byte[] Codes, sbyte[] Probe) RandomInputs(int seed)
