@@ -54,16 +54,17 @@ public sealed class SqliteShreddingTests : IAsyncLifetime
     public async Task Migration_OfADatabaseWithData_BacksTheFileUpFirst()
     {
         await Harness.Vault.EnrolAsync(Guid.NewGuid(), Embeddings.Random(1), 1, "m");
-        var next = new Migration(2, "test step", "CREATE TABLE test_step (id INTEGER);", "CREATE TABLE test_step (id integer);");
+        var latest = SchemaHistory.All[^1].Version;
+        var next = new Migration(latest + 1, "test step", "CREATE TABLE test_step (id INTEGER);", "CREATE TABLE test_step (id integer);");
 
         var result = await new SchemaMigrator(Harness.Database, [.. SchemaHistory.All, next]).MigrateAsync();
 
-        Assert.Equal((1, 2), (result.FromVersion, result.ToVersion));
+        Assert.Equal((latest, latest + 1), (result.FromVersion, result.ToVersion));
         Assert.NotNull(result.BackupPath);
         var backup = new SqliteDatabase(result.BackupPath);
-        Assert.Equal(1, await new SchemaMigrator(backup).CurrentVersionAsync());
+        Assert.Equal(latest, await new SchemaMigrator(backup).CurrentVersionAsync());
         Assert.Equal(1L, await new BiometricStore(backup).CountAsync("templates"));
-        Assert.Equal(2, await new SchemaMigrator(Harness.Database, [.. SchemaHistory.All, next]).CurrentVersionAsync());
+        Assert.Equal(latest + 1, await new SchemaMigrator(Harness.Database, [.. SchemaHistory.All, next]).CurrentVersionAsync());
     }
 
     private async Task<(List<byte[]> Secrets, Guid Subject)> EnrolVictimAsync()

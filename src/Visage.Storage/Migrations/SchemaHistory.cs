@@ -82,5 +82,68 @@ internal static class SchemaHistory
                     signature bytea NOT NULL);
                 CREATE INDEX deletion_certificates_subject ON deletion_certificates (subject_id);
                 """),
+        new(
+            2,
+            "audit chain",
+            Sqlite: """
+                CREATE TABLE audit_records (
+                    sequence INTEGER PRIMARY KEY,
+                    format_version INTEGER NOT NULL,
+                    time_ms INTEGER NOT NULL,
+                    actor TEXT NOT NULL,
+                    actor_role TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    purpose TEXT NOT NULL,
+                    subject TEXT,
+                    outcome TEXT NOT NULL,
+                    reason TEXT,
+                    model_version TEXT,
+                    correlation_id TEXT NOT NULL,
+                    client_address_hash BLOB,
+                    prev_hash BLOB NOT NULL,
+                    hash BLOB NOT NULL);
+                CREATE INDEX audit_records_subject ON audit_records (subject, sequence);
+                CREATE INDEX audit_records_actor ON audit_records (actor, sequence);
+                CREATE INDEX audit_records_action ON audit_records (action, sequence);
+                CREATE INDEX audit_records_time ON audit_records (time_ms, sequence);
+                CREATE TABLE audit_checkpoints (
+                    sequence INTEGER PRIMARY KEY,
+                    format_version INTEGER NOT NULL,
+                    hash BLOB NOT NULL,
+                    record_count INTEGER NOT NULL,
+                    time_ms INTEGER NOT NULL,
+                    key_fingerprint BLOB NOT NULL,
+                    signature BLOB NOT NULL);
+                """,
+            Postgres: """
+                CREATE TABLE audit_records (
+                    sequence bigint PRIMARY KEY,
+                    format_version integer NOT NULL,
+                    time_ms bigint NOT NULL,
+                    actor text NOT NULL,
+                    actor_role text NOT NULL,
+                    action text NOT NULL,
+                    purpose text NOT NULL,
+                    subject text,
+                    outcome text NOT NULL,
+                    reason text,
+                    model_version text,
+                    correlation_id text NOT NULL,
+                    client_address_hash bytea,
+                    prev_hash bytea NOT NULL,
+                    hash bytea NOT NULL);
+                CREATE INDEX audit_records_subject ON audit_records (subject, sequence);
+                CREATE INDEX audit_records_actor ON audit_records (actor, sequence);
+                CREATE INDEX audit_records_action ON audit_records (action, sequence);
+                CREATE INDEX audit_records_time ON audit_records (time_ms, sequence);
+                CREATE TABLE audit_checkpoints (
+                    sequence bigint PRIMARY KEY,
+                    format_version integer NOT NULL,
+                    hash bytea NOT NULL,
+                    record_count bigint NOT NULL,
+                    time_ms bigint NOT NULL,
+                    key_fingerprint bytea NOT NULL,
+                    signature bytea NOT NULL);
+                """),
     ];
 }

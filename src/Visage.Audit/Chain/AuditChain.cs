@@ -1,0 +1,286 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Visage.Protection;
+using Visage.Storage;
+
+namespace Visage.Audit;
+
+/// <summary>
+/// The append-only writer. Callers on any thread queue entries; one writer loop takes everything queued, gives
+/// it the next sequences and hashes, inserts the batch in one transaction and only then completes the callers'
+/// tasks (group commit: one fsync for many appends, and nothing acknowledged that a crash could lose). It signs a
+/// checkpoint every <see cref="AuditChainOptions.CheckpointEveryRecords"/> records or
+/// <see cref="AuditChainOptions.CheckpointInterval"/>, and at <see cref="DisposeAsync"/>.
+/// One chain per database: two writers would race for the same sequence numbers.
+/// </summary>
+public sealed class AuditChain : IAsyncDisposable
+{
+    private readonly Channel<PendingAppend> queue = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly VisageDatabase database;
+    private readonly IKeyProvider keys;
+    private readonly AuditChainOptions options;
+    private readonly byte[] keyFingerprint;
+    private readonly Task writer;
+    private readonly StrongBox<DbCommand?> insert = new();
+    private DbConnection? connection;
+    private long lastSequence;
+    private byte[] lastHash = AuditEncoding.GenesisHash;
+    private long lastTimeMs;
+    private long lastCheckpointSequence;
+    private long lastCheckpointTicks;
+    private bool resynchronise;
+
+    private AuditChain(VisageDatabase database, IKeyProvider keys, AuditChainOptions options, DbConnection connection, AuditRecord? last, long lastCheckpointSequence)
+    {
+        this.database = database;
+        this.keys = keys;
+        this.options = options;
+        this.connection = connection;
+        keyFingerprint = AuditEncoding.KeyFingerprint(keys.ExportSigningPublicKey());
+        Continue(last);
+        this.lastCheckpointSequence = lastCheckpointSequence;
+        lastCheckpointTicks = options.TimeProvider.GetTimestamp();
+        writer = Task.Run(WriteLoopAsync);
+    }
+
+    /// <summary>The sequence of the newest committed record (0 for an empty chain).</summary>
+    public long LastSequence => Volatile.Read(ref lastSequence);
+
+    /// <summary>Opens the chain on a migrated database and continues it from its newest record.</summary>
+    public static async Task<AuditChain> OpenAsync(VisageDatabase database, IKeyProvider keys, AuditChainOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(keys);
+        options ??= new AuditChainOptions();
+        var connection = await database.OpenAsync(cancellationToken);
+        try
+        {
+            var last = await AuditTable.ReadLastRecordAsync(connection, cancellationToken);
+            var checkpoint = await AuditTable.ReadLastCheckpointSequenceAsync(connection, cancellationToken);
+            return new AuditChain(database, keys, options, connection, last, checkpoint);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Appends <paramref name="entry"/> and returns the stored record once its transaction has committed.
+    /// Cancelling stops the wait, not the write: a queued entry is still written.
+    /// </summary>
+    public Task<AuditRecord> AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        Validate(entry);
+        var pending = new PendingAppend(entry, new TaskCompletionSource<AuditRecord>(TaskCreationOptions.RunContinuationsAsynchronously));
+        ObjectDisposedException.ThrowIf(!queue.Writer.TryWrite(pending), this);
+
+        return pending.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Writes what is queued, signs a final checkpoint and closes the connection.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        queue.Writer.TryComplete();
+        await writer;
+        await DropInsertAsync();
+        if (connection is not null)
+        {
+            await connection.DisposeAsync();
+            connection = null;
+        }
+    }
+
+    private static void Validate(AuditEntry entry)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(entry.Actor, nameof(entry));
+        ArgumentException.ThrowIfNullOrEmpty(entry.ActorRole, nameof(entry));
+        ArgumentException.ThrowIfNullOrEmpty(entry.Action, nameof(entry));
+        ArgumentException.ThrowIfNullOrEmpty(entry.Purpose, nameof(entry));
+        ArgumentException.ThrowIfNullOrEmpty(entry.Outcome, nameof(entry));
+        ArgumentNullException.ThrowIfNull(entry.CorrelationId, nameof(entry));
+        foreach (var text in (string?[])[entry.Actor, entry.ActorRole, entry.Action, entry.Purpose, entry.Subject, entry.Outcome, entry.Reason, entry.ModelVersion, entry.CorrelationId])
+        {
+            AuditEncoding.Validate(text, nameof(entry));
+        }
+    }
+
+    private void Continue(AuditRecord? last)
+    {
+        Volatile.Write(ref lastSequence, last?.Sequence ?? 0);
+        lastHash = last?.Hash ?? AuditEncoding.GenesisHash;
+        lastTimeMs = last?.TimeUtc.ToUnixTimeMilliseconds() ?? 0;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var reader = queue.Reader;
+        var batch = new List<PendingAppend>();
+        while (await WaitForWorkAsync(reader))
+        {
+            batch.Clear();
+            while (batch.Count < options.MaxBatch && reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+            }
+
+            await CommitAsync(batch, checkpointOnly: batch.Count == 0);
+        }
+
+        // Shutdown: whatever is still queued was drained above; sign the tail so it cannot be cut off unnoticed.
+        if (LastSequence > lastCheckpointSequence)
+        {
+            await CommitAsync([], checkpointOnly: true);
+        }
+    }
+
+    /// <summary>True when entries are queued or a timed checkpoint is due; false once the queue is closed and empty.</summary>
+    private async Task<bool> WaitForWorkAsync(ChannelReader<PendingAppend> reader)
+    {
+        if (LastSequence == lastCheckpointSequence || reader.Completion.IsCompleted)
+        {
+            return await reader.WaitToReadAsync();
+        }
+
+        var remaining = options.CheckpointInterval - options.TimeProvider.GetElapsedTime(lastCheckpointTicks);
+        if (remaining <= TimeSpan.Zero)
+        {
+            return true;
+        }
+
+        using var timeout = new CancellationTokenSource(remaining, options.TimeProvider);
+        try
+        {
+            return await reader.WaitToReadAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            return true;
+        }
+    }
+
+    private async Task CommitAsync(List<PendingAppend> batch, bool checkpointOnly)
+    {
+        try
+        {
+            connection ??= await database.OpenAsync();
+            if (resynchronise)
+            {
+                // The last commit failed in a way that may or may not have reached the disk; continue from what did.
+                Continue(await AuditTable.ReadLastRecordAsync(connection, CancellationToken.None));
+                lastCheckpointSequence = await AuditTable.ReadLastCheckpointSequenceAsync(connection, CancellationToken.None);
+                resynchronise = false;
+            }
+
+            var records = Seal(batch);
+            var tailSequence = records.Count > 0 ? records[^1].Sequence : lastSequence;
+            var tailHash = records.Count > 0 ? records[^1].Hash : lastHash;
+            var checkpoint = CheckpointDue(tailSequence, checkpointOnly) ? SignCheckpoint(tailSequence, tailHash, records) : null;
+            if (records.Count == 0 && checkpoint is null)
+            {
+                return;
+            }
+
+            await using (var transaction = await connection.BeginTransactionAsync())
+            {
+                await AuditTable.InsertRecordsAsync(connection, transaction, records, insert, CancellationToken.None);
+                if (checkpoint is not null)
+                {
+                    await AuditTable.InsertCheckpointAsync(connection, transaction, checkpoint, CancellationToken.None);
+                }
+
+                await transaction.CommitAsync();
+            }
+
+            if (records.Count > 0)
+            {
+                lastHash = tailHash;
+                lastTimeMs = records[^1].TimeUtc.ToUnixTimeMilliseconds();
+                Volatile.Write(ref lastSequence, tailSequence);
+            }
+
+            if (checkpoint is not null)
+            {
+                lastCheckpointSequence = checkpoint.Sequence;
+                lastCheckpointTicks = options.TimeProvider.GetTimestamp();
+            }
+
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Completion.TrySetResult(records[i]);
+            }
+        }
+#pragma warning disable CA1031 // The writer loop must survive any database failure; the error goes to every caller in the batch.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            resynchronise = true;
+            await DropInsertAsync();
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+                connection = null;
+            }
+
+            foreach (var pending in batch)
+            {
+                pending.Completion.TrySetException(ex);
+            }
+
+            // A database that is down would otherwise turn a due checkpoint into a busy loop.
+            await Task.Delay(TimeSpan.FromMilliseconds(100), options.TimeProvider);
+        }
+    }
+
+    private async Task DropInsertAsync()
+    {
+        if (insert.Value is { } command)
+        {
+            insert.Value = null;
+            await command.DisposeAsync();
+        }
+    }
+
+    private List<AuditRecord> Seal(List<PendingAppend> batch)
+    {
+        var records = new List<AuditRecord>(batch.Count);
+        // Whole milliseconds (what is stored and hashed), and never before the previous record, so time order follows sequence order.
+        var timeMs = Math.Max(options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds(), lastTimeMs);
+        var time = DateTimeOffset.FromUnixTimeMilliseconds(timeMs);
+        var sequence = lastSequence;
+        var previous = lastHash;
+        foreach (var pending in batch)
+        {
+            var record = AuditRecord.Seal(pending.Entry, ++sequence, time, previous);
+            records.Add(record);
+            previous = record.Hash;
+        }
+
+        return records;
+    }
+
+    private bool CheckpointDue(long tailSequence, bool force)
+    {
+        if (tailSequence <= lastCheckpointSequence)
+        {
+            return false;
+        }
+
+        return force
+            || tailSequence - lastCheckpointSequence >= options.CheckpointEveryRecords
+            || options.TimeProvider.GetElapsedTime(lastCheckpointTicks) >= options.CheckpointInterval;
+    }
+
+    private AuditCheckpoint SignCheckpoint(long sequence, byte[] hash, List<AuditRecord> records)
+    {
+        var time = records.Count > 0 ? records[^1].TimeUtc : DateTimeOffset.FromUnixTimeMilliseconds(Math.Max(options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds(), lastTimeMs));
+        // Sequences start at 1 and have no gaps, so the chain up to `sequence` holds exactly `sequence` records.
+        var signature = keys.Sign(AuditEncoding.EncodeCheckpoint(sequence, hash, sequence, time, keyFingerprint));
+        return new AuditCheckpoint(sequence, hash, sequence, time, keyFingerprint, signature);
+    }
+
+    private sealed record PendingAppend(AuditEntry Entry, TaskCompletionSource<AuditRecord> Completion);
+}

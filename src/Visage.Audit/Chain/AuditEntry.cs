@@ -1,0 +1,18 @@
+namespace Visage.Audit;
+
+/// <summary>
+/// What a caller appends: who did what to whom, why, and with what result. Ids are opaque (never names);
+/// <see cref="ClientAddressHash"/> comes from <see cref="ClientAddressHasher"/>, never a raw address. The chain
+/// stamps the time, the sequence and the hashes.
+/// </summary>
+public sealed record AuditEntry(
+    string Actor,
+    string ActorRole,
+    string Action,
+    string Purpose,
+    string? Subject,
+    string Outcome,
+    string? Reason,
+    string? ModelVersion,
+    string CorrelationId,
+    byte[]? ClientAddressHash);

@@ -1,0 +1,41 @@
+namespace Visage.Audit;
+
+/// <summary>The kind of the first break verify found.</summary>
+public enum AuditBreak
+{
+    /// <summary>A record's content no longer matches its hash, or a checkpoint's hash or count no longer matches the chain (a rewritten stretch).</summary>
+    Modified,
+
+    /// <summary>A sequence number is missing.</summary>
+    Deleted,
+
+    /// <summary>A record hashes correctly but links to no record in the chain: it was added, not written by the chain.</summary>
+    Inserted,
+
+    /// <summary>A genuine record sits at a position other than the one it was written at.</summary>
+    Reordered,
+
+    /// <summary>The chain ends before the sequence a signed checkpoint vouches for.</summary>
+    TruncatedAfterCheckpoint,
+
+    /// <summary>A checkpoint's signature does not verify under the given key, or names another key.</summary>
+    BadCheckpointSignature,
+}
+
+/// <summary>
+/// What <see cref="AuditVerifier.VerifyAsync"/> found. Records after <see cref="LastCheckpointedSequence"/>
+/// are linked but not yet vouched for by a signature: cutting them off would not be detectable.
+/// </summary>
+public sealed record AuditVerification(
+    long RecordsChecked,
+    long CheckpointsChecked,
+    long LastSequence,
+    long? LastCheckpointedSequence,
+    long? FirstBrokenSequence,
+    AuditBreak? Break)
+{
+    public bool IsIntact => FirstBrokenSequence is null;
+
+    /// <summary>Records after the last valid checkpoint, whose completeness no signature proves.</summary>
+    public long UncheckpointedRecords => LastSequence - (LastCheckpointedSequence ?? 0);
+}
