@@ -11,4 +11,5 @@ internal static class ExitCodes
     public const int ProtectedData = 7;
     public const int Storage = 8;
     public const int NotFound = 9;
+    public const int AuditBroken = 10;
 }

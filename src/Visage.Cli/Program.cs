@@ -52,5 +52,6 @@ var root = new RootCommand("Visage: privacy-first face recognition for healthcar
     KeysCommand.Create(host.Services),
     SubjectsCommand.Create(host.Services),
     TemplatesCommand.Create(host.Services),
+    AuditCommand.Create(host.Services),
 };
 return await root.Parse(args).InvokeAsync();
