@@ -23,6 +23,9 @@ public sealed class AuditChain : IAsyncDisposable
     private readonly byte[] keyFingerprint;
     private readonly Task writer;
     private readonly StrongBox<DbCommand?> insert = new();
+    // Entries an observer returned for the last committed batch; written first in the next batch (writer loop only).
+    private readonly List<PendingAppend> followUps = [];
+    private IAuditObserver? observer;
     private DbConnection? connection;
     private long lastSequence;
     private byte[] lastHash = AuditEncoding.GenesisHash;
@@ -46,6 +49,16 @@ public sealed class AuditChain : IAsyncDisposable
 
     /// <summary>The sequence of the newest committed record (0 for an empty chain).</summary>
     public long LastSequence => Volatile.Read(ref lastSequence);
+
+    /// <summary>
+    /// Sees every committed batch, in sequence order, on the writer loop; the entries it returns (e.g. alerts) are
+    /// appended through this chain before anything queued later. Set before appending to see every record.
+    /// </summary>
+    public IAuditObserver? Observer
+    {
+        get => Volatile.Read(ref observer);
+        set => Volatile.Write(ref observer, value);
+    }
 
     /// <summary>Opens the chain on a migrated database and continues it from its newest record.</summary>
     public static async Task<AuditChain> OpenAsync(VisageDatabase database, IKeyProvider keys, AuditChainOptions? options = null, CancellationToken cancellationToken = default)
@@ -119,9 +132,12 @@ public sealed class AuditChain : IAsyncDisposable
     {
         var reader = queue.Reader;
         var batch = new List<PendingAppend>();
-        while (await WaitForWorkAsync(reader))
+        // Follow-ups first: they are written even while shutting down, so an alert on the last batch is not lost.
+        while (followUps.Count > 0 || await WaitForWorkAsync(reader))
         {
             batch.Clear();
+            batch.AddRange(followUps);
+            followUps.Clear();
             while (batch.Count < options.MaxBatch && reader.TryRead(out var pending))
             {
                 batch.Add(pending);
@@ -212,6 +228,8 @@ public sealed class AuditChain : IAsyncDisposable
             {
                 batch[i].Completion.TrySetResult(records[i]);
             }
+
+            Notify(records);
         }
 #pragma warning disable CA1031 // The writer loop must survive any database failure; the error goes to every caller in the batch.
         catch (Exception ex)
@@ -232,6 +250,28 @@ public sealed class AuditChain : IAsyncDisposable
 
             // A database that is down would otherwise turn a due checkpoint into a busy loop.
             await Task.Delay(TimeSpan.FromMilliseconds(100), options.TimeProvider);
+        }
+    }
+
+    private void Notify(List<AuditRecord> records)
+    {
+        if (records.Count == 0 || Observer is not { } current)
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (var entry in current.OnCommitted(records))
+            {
+                Validate(entry);
+                followUps.Add(new PendingAppend(entry, new TaskCompletionSource<AuditRecord>(TaskCreationOptions.RunContinuationsAsynchronously)));
+            }
+        }
+#pragma warning disable CA1031 // A faulty observer must not stop the chain or fail appends that have already committed.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
         }
     }
 
