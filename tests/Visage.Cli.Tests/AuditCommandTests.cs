@@ -40,4 +40,28 @@ public sealed class AuditCommandTests : IDisposable
         Assert.Equal(10, broken.ExitCode);
         Assert.Contains("broken at sequence 7: Modified", broken.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Disclosures_ForOneSubject_AsTableFhirAndSyslog()
+    {
+        await using (var store = await ProtectedStore.OpenAsync(new StorageOptions { DataDirectory = directory.FullName }))
+        {
+            await using var chain = await AuditChain.OpenAsync(store.Database, store.Keys);
+            for (var i = 0; i < 6; i++)
+            {
+                await chain.AppendAsync(new AuditEntry($"staff-{i}", "clerk", "identify", "check-in", i % 2 == 0 ? "subject-a" : "subject-b", "success", null, null, $"corr-{i}", null));
+            }
+        }
+
+        var table = await VisageProcess.RunAsync(directory.FullName, "audit", "disclosures", "subject-a");
+        var fhir = await VisageProcess.RunAsync(directory.FullName, "audit", "disclosures", "subject-a", "--format", "fhir");
+        var syslog = await VisageProcess.RunAsync(directory.FullName, "audit", "disclosures", "subject-a", "--format", "syslog");
+
+        Assert.Contains("3 records", table.Output, StringComparison.Ordinal);
+        Assert.Contains("staff-4", table.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("staff-1", table.Output, StringComparison.Ordinal);
+        Assert.Contains("\"resourceType\": \"Bundle\"", fhir.Output, StringComparison.Ordinal);
+        Assert.Equal(3, fhir.Output.Split("\"resourceType\": \"AuditEvent\"").Length - 1);
+        Assert.Equal(3, syslog.Output.Split('\n').Count(l => l.StartsWith("<86>1 ", StringComparison.Ordinal)));
+    }
 }

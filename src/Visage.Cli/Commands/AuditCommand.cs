@@ -33,6 +33,57 @@ internal static class AuditCommand
             return result.IsIntact ? ExitCodes.Success : ExitCodes.AuditBroken;
         }));
 
-        return new Command("audit", "Inspect the tamper-evident audit log.") { verify };
+        var subject = new Argument<string>("subject") { Description = "The subject's opaque id." };
+        var format = new Option<string>("--format") { Description = "table, fhir (R4 AuditEvent Bundle JSON) or syslog (RFC 5424 lines).", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "fhir", "syslog");
+        var disclosures = new Command("disclosures", "Every audit record about one subject (the basis of an accounting of disclosures).") { subject, format };
+        disclosures.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
+        {
+            await using var store = await StoreOpener.OpenAsync(services, cancellationToken);
+            var queries = new AuditQueries(store.Database);
+            var records = new List<AuditRecord>();
+            long? after = 0;
+            while (after is not null)
+            {
+                var page = await queries.BySubjectAsync(parse.GetValue(subject)!, after.Value, AuditQueries.MaxPageSize, cancellationToken);
+                records.AddRange(page.Records);
+                after = page.NextAfter;
+            }
+
+            switch (parse.GetValue(format))
+            {
+                case "fhir":
+                    Console.WriteLine(new AuditEventBundleExporter().ToJson(records, pretty: true));
+                    break;
+                case "syslog":
+                    foreach (var line in new SyslogFormatter().Format(records))
+                    {
+                        Console.WriteLine(line);
+                    }
+
+                    break;
+                default:
+                    var table = new Table().AddColumns("seq", "time (UTC)", "actor", "role", "action", "purpose", "outcome");
+                    foreach (var r in records)
+                    {
+                        table.AddRow(
+                            r.Sequence.ToString(CultureInfo.InvariantCulture),
+                            r.TimeUtc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                            Markup.Escape(r.Actor),
+                            Markup.Escape(r.ActorRole),
+                            Markup.Escape(r.Action),
+                            Markup.Escape(r.Purpose),
+                            Markup.Escape(r.Outcome));
+                    }
+
+                    AnsiConsole.Write(table);
+                    AnsiConsole.MarkupLineInterpolated($"{records.Count:N0} records");
+                    break;
+            }
+
+            return ExitCodes.Success;
+        }));
+
+        return new Command("audit", "Inspect the tamper-evident audit log.") { verify, disclosures };
     }
 }
