@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using Visage.Benchmarks.Audit;
 using Visage.Benchmarks.Gallery;
 using Visage.Benchmarks.Storage;
 
@@ -6,6 +7,11 @@ using Visage.Benchmarks.Storage;
 if (args.Length > 0 && string.Equals(args[0], "gallery", StringComparison.Ordinal))
 {
     return GalleryScaleRun.Run(args[1..]);
+}
+
+if (args.Length > 0 && string.Equals(args[0], "audit", StringComparison.Ordinal))
+{
+    return await AuditThroughputRunner.RunAsync(args[1..]);
 }
 
 if (args.Length > 0 && string.Equals(args[0], "gallery-load", StringComparison.Ordinal))

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Globalization;
+using Visage.Audit;
+using Visage.Protection;
+using Visage.Storage;
+using Visage.Storage.Migrations;
+
+namespace Visage.Benchmarks.Audit;
+
+/// <summary>
+/// <c>audit [--records 400000] [--writers 8] [--in-flight 64]</c>: sustained appends to a SQLite chain from concurrent
+/// writers (group commit), per-append latency percentiles, then verification speed. Reference in the same run: the
+/// same writers with one append in flight each (no batching to exploit), so the ratio shows what group commit buys.
+/// </summary>
+internal static class AuditThroughputRunner
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var records = int.Parse(Option(args, "--records", "400000"), CultureInfo.InvariantCulture);
+        var writers = int.Parse(Option(args, "--writers", "8"), CultureInfo.InvariantCulture);
+        var inFlight = int.Parse(Option(args, "--in-flight", "64"), CultureInfo.InvariantCulture);
+        var lines = new List<string>
+        {
+            $"writers: {writers}; SQLite, synchronous=FULL, checkpoint every 1,000 records",
+            string.Empty,
+            "| mode | records | appends/s | p50 append | p99 append | verify records/s |",
+            "|---|---:|---:|---:|---:|---:|",
+            await MeasureAsync($"{inFlight} in flight per writer", records, writers, inFlight),
+            await MeasureAsync("1 in flight per writer (reference)", Math.Min(records, 40_000), writers, 1),
+        };
+        Console.WriteLine();
+        lines.ForEach(Console.WriteLine);
+        Directory.CreateDirectory("artifacts/bench");
+        await File.WriteAllLinesAsync("artifacts/bench/audit.md", lines);
+        return 0;
+    }
+
+    private static async Task<string> MeasureAsync(string mode, int records, int writers, int inFlight)
+    {
+        var directory = Directory.CreateTempSubdirectory("visage-audit-bench-");
+        try
+        {
+            await using var database = new SqliteDatabase(Path.Combine(directory.FullName, "visage.db"));
+            await new SchemaMigrator(database).MigrateAsync();
+            var keys = FileKeyProvider.OpenOrCreate(Path.Combine(directory.FullName, "visage.keys"));
+            var perWriter = records / writers;
+            var latencies = new double[perWriter * writers];
+            var total = Stopwatch.StartNew();
+            await using (var chain = await AuditChain.OpenAsync(database, keys))
+            {
+                await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+                {
+                    var window = new Queue<(Task Append, long Started, int Index)>();
+                    for (var i = 0; i < perWriter; i++)
+                    {
+                        var index = (w * perWriter) + i;
+                        var entry = new AuditEntry($"staff-{w}", "clinician", "template.read", "treatment", $"subject-{index % 10_000}", "success", null, "model@1", $"corr-{index}", null);
+                        window.Enqueue((chain.AppendAsync(entry), Stopwatch.GetTimestamp(), index));
+                        if (window.Count >= inFlight)
+                        {
+                            await Drain(window.Dequeue());
+                        }
+                    }
+
+                    while (window.Count > 0)
+                    {
+                        await Drain(window.Dequeue());
+                    }
+                })));
+            }
+
+            total.Stop();
+            var verify = Stopwatch.StartNew();
+            var result = await AuditVerifier.VerifyAsync(database, keys.ExportSigningPublicKey());
+            verify.Stop();
+            if (!result.IsIntact || result.RecordsChecked != latencies.Length)
+            {
+                throw new InvalidOperationException($"chain not intact after the run: {result}");
+            }
+
+            Array.Sort(latencies);
+            Console.Error.WriteLine($"{mode}: {latencies.Length / total.Elapsed.TotalSeconds:N0} appends/s");
+            return string.Create(
+                CultureInfo.InvariantCulture,
+                $"| {mode} | {latencies.Length:N0} | {latencies.Length / total.Elapsed.TotalSeconds:N0} | {latencies[latencies.Length / 2]:F2} ms | {latencies[(int)(latencies.Length * 0.99)]:F2} ms | {result.RecordsChecked / verify.Elapsed.TotalSeconds:N0} |");
+
+            async Task Drain((Task Append, long Started, int Index) item)
+            {
+                await item.Append;
+                latencies[item.Index] = Stopwatch.GetElapsedTime(item.Started).TotalMilliseconds;
+            }
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    private static string Option(string[] args, string name, string fallback)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
+    }
+}
