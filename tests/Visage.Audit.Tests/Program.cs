@@ -12,12 +12,15 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        if (args is not ["audit-load", var databasePath, var keyPath])
+        if (args is not ["audit-load", var databaseArgument, var keyPath])
         {
             return 2;
         }
 
-        await using var database = new SqliteDatabase(databasePath);
+        // A connection string means PostgreSQL; anything else is a SQLite file path.
+        await using VisageDatabase database = databaseArgument.StartsWith("Host=", StringComparison.Ordinal)
+            ? new PostgresDatabase(databaseArgument)
+            : new SqliteDatabase(databaseArgument);
         await new SchemaMigrator(database).MigrateAsync();
         var chain = await AuditChain.OpenAsync(database, FileKeyProvider.OpenOrCreate(keyPath), new AuditChainOptions { CheckpointEveryRecords = 500 });
         long acknowledged = 0;

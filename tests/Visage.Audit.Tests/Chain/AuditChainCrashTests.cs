@@ -5,24 +5,27 @@ using Visage.Storage;
 
 namespace Visage.Audit.Tests;
 
-public sealed class AuditChainCrashTests
+/// <summary>
+/// A real kill -9: a child process (this assembly's <see cref="Program"/>) appends from 8 writers and gets SIGKILL
+/// mid-stream. Afterwards the chain must verify with no gap and no half record, and hold at least every sequence
+/// the child had been told was committed. Run on SQLite and on a real PostgreSQL cluster.
+/// </summary>
+public abstract class AuditChainCrashTests
 {
-    /// <summary>
-    /// A real kill -9: a child process (this assembly's <see cref="Program"/>) appends from 8 writers on SQLite
-    /// and gets SIGKILL mid-stream. Afterwards the chain must verify with no gap and no half record, and hold at
-    /// least every sequence the child had been told was committed.
-    /// </summary>
+    protected abstract Task<(string Argument, VisageDatabase Database)> CreateDatabaseAsync(DirectoryInfo directory);
+
     [Fact]
     public async Task AppendAsync_ProcessKilledDuringHeavyAppending_ChainVerifiesAndKeepsEveryAcknowledgedRecord()
     {
         var directory = Directory.CreateTempSubdirectory("visage-audit-crash-");
         try
         {
-            var databasePath = Path.Combine(directory.FullName, "visage.db");
+            var (databaseArgument, database) = await CreateDatabaseAsync(directory);
+            await using var _ = database;
             var keyPath = Path.Combine(directory.FullName, "visage.keys");
             FileKeyProvider.OpenOrCreate(keyPath);
             var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var argument in (string[])[typeof(Program).Assembly.Location, "audit-load", databasePath, keyPath])
+            foreach (var argument in (string[])[typeof(Program).Assembly.Location, "audit-load", databaseArgument, keyPath])
             {
                 start.ArgumentList.Add(argument);
             }
@@ -41,7 +44,6 @@ public sealed class AuditChainCrashTests
                 Assert.True(acknowledged >= 3000, $"child acknowledged only {acknowledged}: {await child.StandardError.ReadToEndAsync()}");
             }
 
-            await using var database = new SqliteDatabase(databasePath);
             var result = await AuditVerifier.VerifyAsync(database, FileKeyProvider.OpenOrCreate(keyPath).ExportSigningPublicKey());
             Assert.True(result.IsIntact, $"{result.Break} at {result.FirstBrokenSequence}");
             Assert.True(result.LastSequence >= acknowledged, $"{result.LastSequence} < acknowledged {acknowledged}");
@@ -60,5 +62,24 @@ public sealed class AuditChainCrashTests
         {
             directory.Delete(recursive: true);
         }
+    }
+}
+
+public sealed class SqliteAuditChainCrashTests : AuditChainCrashTests
+{
+    protected override Task<(string Argument, VisageDatabase Database)> CreateDatabaseAsync(DirectoryInfo directory)
+    {
+        var path = Path.Combine(directory.FullName, "visage.db");
+        return Task.FromResult<(string, VisageDatabase)>((path, new SqliteDatabase(path)));
+    }
+}
+
+[Collection("postgres")]
+public sealed class PostgresAuditChainCrashTests(Visage.Storage.Tests.PostgresCluster cluster) : AuditChainCrashTests
+{
+    protected override async Task<(string Argument, VisageDatabase Database)> CreateDatabaseAsync(DirectoryInfo directory)
+    {
+        var connectionString = await cluster.CreateDatabaseAsync();
+        return (connectionString, new PostgresDatabase(connectionString));
     }
 }
