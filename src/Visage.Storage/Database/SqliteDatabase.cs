@@ -55,15 +55,28 @@ public sealed class SqliteDatabase : VisageDatabase
 
     public override async Task ScrubAsync(IReadOnlyList<string> tables, CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
         // TRUNCATE copies committed pages back into the main file and empties the WAL, so the frames written
-        // before the deletion (which still hold the deleted rows) are gone from disk.
-        command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (await reader.ReadAsync(cancellationToken) && reader.GetInt32(0) != 0)
+        // before the deletion (which still hold the deleted rows) are gone from disk. A reader in the middle of a
+        // transaction blocks it; retry briefly before reporting.
+        for (var attempt = 1; ; attempt++)
         {
-            throw new StorageException("The SQLite WAL could not be checkpointed because another connection holds it; the deleted rows' old page images remain in the WAL until the next checkpoint.");
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken) || reader.GetInt32(0) == 0)
+            {
+                return;
+            }
+
+            if (attempt == 5)
+            {
+                throw new StorageException(
+                    "The deletion is committed and certified, but the SQLite WAL could not be truncated because another connection was reading; " +
+                    "the deleted rows' old page images stay in the WAL until the next checkpoint. They are overwritten at the next truncating checkpoint (the next deletion makes one).");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), cancellationToken);
         }
     }
 
