@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Threading.Channels;
 using Visage.Gallery;
 
@@ -84,26 +83,11 @@ public sealed class GallerySync(TemplateVault vault, FaceGallery gallery)
     private List<GalleryEntry> Decrypt(List<(SubjectKeyRecord Subject, TemplateRecord Template)> chunk)
     {
         var entries = new List<GalleryEntry>(chunk.Count);
-        Guid? current = null;
-        byte[] dataKey = [];
-        try
+        using var keys = new SubjectKeyCursor(vault);
+        foreach (var (subject, record) in chunk)
         {
-            foreach (var (subject, record) in chunk)
-            {
-                if (current != subject.SubjectId)
-                {
-                    CryptographicOperations.ZeroMemory(dataKey);
-                    dataKey = vault.Unwrap(subject);
-                    current = subject.SubjectId;
-                }
-
-                var template = vault.Open(dataKey, record);
-                entries.Add(new GalleryEntry(template.Id, template.SubjectId, (Purposes)template.Purposes, template.Vector));
-            }
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(dataKey);
+            var template = vault.Open(keys.KeyFor(subject), record);
+            entries.Add(new GalleryEntry(template.Id, template.SubjectId, (Purposes)template.Purposes, template.Vector));
         }
 
         return entries;

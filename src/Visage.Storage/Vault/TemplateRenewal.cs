@@ -18,24 +18,17 @@ public sealed class TemplateRenewal(TemplateVault vault)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         var store = vault.Store;
-        var keys = vault.Keys;
-        var transforms = new Dictionary<int, CancelableTransform>();
-        foreach (var key in await store.GetTransformKeysAsync(cancellationToken))
-        {
-            var secret = keys.Unwrap(key.WrappedKey, KeyBindings.TransformKey(key.Version), $"transform-key-v{key.Version}");
-            transforms[key.Version] = new CancelableTransform(secret, vault.Dimensions);
-            CryptographicOperations.ZeroMemory(secret);
-        }
-
-        var latest = transforms.Keys.Max();
+        // The vault derived every stored transform at open; the newest is its current one.
+        var latest = vault.TransformVersion;
         var resumed = (await store.GetTemplatesNotUnderTransformAsync(latest, 1, cancellationToken)).Count > 0;
         var target = latest;
+        var targetTransform = vault.TransformFor(latest);
         if (!resumed)
         {
             target = latest + 1;
             var secret = RandomNumberGenerator.GetBytes(32);
-            await store.InsertTransformKeyAsync(new TransformKeyRecord(target, keys.Wrap(secret, KeyBindings.TransformKey(target)), DateTimeOffset.UtcNow), cancellationToken);
-            transforms[target] = new CancelableTransform(secret, vault.Dimensions);
+            await store.InsertTransformKeyAsync(new TransformKeyRecord(target, vault.Keys.Wrap(secret, KeyBindings.TransformKey(target)), DateTimeOffset.UtcNow), cancellationToken);
+            targetTransform = new CancelableTransform(secret, vault.Dimensions);
             CryptographicOperations.ZeroMemory(secret);
         }
 
@@ -49,21 +42,15 @@ public sealed class TemplateRenewal(TemplateVault vault)
             }
 
             var changes = new List<(TemplateRecord, int, byte[])>(batch.Count);
-            foreach (var group in batch.GroupBy(b => b.Subject.SubjectId))
+            using (var keys = new SubjectKeyCursor(vault))
             {
-                var dataKey = vault.Unwrap(group.First().Subject);
-                try
+                // Rows arrive ordered by subject, so each subject's key is unwrapped once per batch.
+                foreach (var (subject, record) in batch)
                 {
-                    foreach (var (_, record) in group)
-                    {
-                        var old = vault.Open(dataKey, record);
-                        var renewed = transforms[target].Apply(transforms[record.TransformVersion].Invert(old.Vector));
-                        changes.Add((record, target, TemplateVault.Seal(dataKey, record.Id, record.SubjectId, target, renewed)));
-                    }
-                }
-                finally
-                {
-                    CryptographicOperations.ZeroMemory(dataKey);
+                    var dataKey = keys.KeyFor(subject);
+                    var old = vault.Open(dataKey, record);
+                    var renewed = targetTransform.Apply(vault.TransformFor(record.TransformVersion).Invert(old.Vector));
+                    changes.Add((record, target, TemplateVault.Seal(dataKey, record.Id, record.SubjectId, target, renewed)));
                 }
             }
 

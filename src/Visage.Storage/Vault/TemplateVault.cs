@@ -80,6 +80,9 @@ public sealed class TemplateVault
         return new TemplateVault(store, keys, dimensions, transformKeys[^1].Version, transforms);
     }
 
+    /// <summary>The transform of a version this vault loaded at open (every stored one).</summary>
+    internal CancelableTransform TransformFor(int version) => transforms[version];
+
     /// <summary>Applies the current cancelable transform to a probe so it can be compared with stored templates.</summary>
     public float[] Protect(ReadOnlySpan<float> embedding) => transforms[TransformVersion].Apply(embedding);
 
@@ -167,25 +170,10 @@ public sealed class TemplateVault
     /// <summary>Every template in the store, decrypted, unwrapping each subject's key once; for loading the gallery.</summary>
     public async IAsyncEnumerable<ProtectedTemplate> LoadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        Guid? current = null;
-        byte[] dataKey = [];
-        try
+        using var keys = new SubjectKeyCursor(this);
+        await foreach (var (subject, template) in store.StreamTemplatesAsync(cancellationToken))
         {
-            await foreach (var (subject, template) in store.StreamTemplatesAsync(cancellationToken))
-            {
-                if (current != subject.SubjectId)
-                {
-                    CryptographicOperations.ZeroMemory(dataKey);
-                    dataKey = Unwrap(subject);
-                    current = subject.SubjectId;
-                }
-
-                yield return Open(dataKey, template);
-            }
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(dataKey);
+            yield return Open(keys.KeyFor(subject), template);
         }
     }
 
