@@ -39,11 +39,7 @@ public sealed class ProtectedStore : IAsyncDisposable
     public static async Task<ProtectedStore> OpenAsync(StorageOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var problems = options.Validate().ToList();
-        if (problems.Count > 0)
-        {
-            throw new StorageException(string.Join(" ", problems));
-        }
+        options.ThrowIfInvalid();
 
         var database = OpenDatabase(options);
         try

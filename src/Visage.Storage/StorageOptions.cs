@@ -29,6 +29,16 @@ public sealed class StorageOptions
         return Path.Combine(root, "visage");
     }
 
+    /// <summary>Throws a <see cref="StorageException"/> listing every problem <see cref="Validate"/> finds.</summary>
+    public void ThrowIfInvalid()
+    {
+        var problems = Validate().ToList();
+        if (problems.Count > 0)
+        {
+            throw new StorageException(string.Join(" ", problems));
+        }
+    }
+
     /// <summary>Problems that would stop Visage from starting, each with the setting to fix.</summary>
     public IEnumerable<string> Validate()
     {

@@ -16,11 +16,7 @@ internal static class DbCommand
         migrate.SetAction((_, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
             var options = services.GetRequiredService<IOptions<StorageOptions>>().Value;
-            var problems = options.Validate().ToList();
-            if (problems.Count > 0)
-            {
-                throw new StorageException(string.Join(" ", problems));
-            }
+            options.ThrowIfInvalid();
 
             await using var database = ProtectedStore.OpenDatabase(options);
             AnsiConsole.MarkupLineInterpolated($"database: [blue]{database.Description}[/]");

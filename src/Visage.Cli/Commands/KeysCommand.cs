@@ -39,7 +39,7 @@ internal static class KeysCommand
             await AnsiConsole.Progress().AutoClear(false).StartAsync(async context =>
             {
                 var task = context.AddTask("re-wrapping data keys");
-                var progress = new SynchronousProgress(p =>
+                var progress = new SynchronousProgress<RotationProgress>(p =>
                 {
                     task.Description = $"re-wrapping data keys under version {p.TargetVersion}";
                     task.MaxValue = Math.Max(1, p.Total);
@@ -55,11 +55,5 @@ internal static class KeysCommand
         }));
 
         return new Command("keys", "Manage key-encryption keys.") { status, rotate };
-    }
-
-    /// <summary>Reports on the rotating thread, so the bar follows each committed batch.</summary>
-    private sealed class SynchronousProgress(Action<RotationProgress> report) : IProgress<RotationProgress>
-    {
-        public void Report(RotationProgress value) => report(value);
     }
 }

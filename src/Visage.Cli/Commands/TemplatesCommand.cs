@@ -20,7 +20,7 @@ internal static class TemplatesCommand
             await AnsiConsole.Progress().AutoClear(false).StartAsync(async context =>
             {
                 var task = context.AddTask("re-issuing templates", maxValue: Math.Max(1, total));
-                result = await new TemplateRenewal(store.Vault).RunAsync(size, new Reporter(done => task.Value = done), cancellationToken);
+                result = await new TemplateRenewal(store.Vault).RunAsync(size, new SynchronousProgress<long>(done => task.Value = done), cancellationToken);
                 task.Value = task.MaxValue;
             });
 
@@ -31,10 +31,5 @@ internal static class TemplatesCommand
         }));
 
         return new Command("templates", "Manage protected templates.") { renew };
-    }
-
-    private sealed class Reporter(Action<long> report) : IProgress<long>
-    {
-        public void Report(long value) => report(value);
     }
 }
