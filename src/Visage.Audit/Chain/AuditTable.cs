@@ -3,6 +3,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
+using Visage.Storage;
 
 namespace Visage.Audit;
 
@@ -82,7 +83,7 @@ internal static class AuditTable
         ];
         for (var i = 0; i < rows * ParametersPerRow; i++)
         {
-            Add(command, ParameterNames[i], types[i % ParametersPerRow], null);
+            command.AddTyped(ParameterNames[i], types[i % ParametersPerRow], null);
         }
 
         return command;
@@ -155,22 +156,6 @@ internal static class AuditTable
         (byte[])reader.GetValue(13));
 
     public static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
-
-    public static void AddInt64(this DbCommand command, string name, long value) => Add(command, name, DbType.Int64, value);
-
-    public static void AddText(this DbCommand command, string name, string? value) => Add(command, name, DbType.String, value);
-
-    /// <summary>Typed, because an untyped NULL in a multi-row VALUES list would make PostgreSQL guess text for a bytea column.</summary>
-    public static void AddBytes(this DbCommand command, string name, byte[]? value) => Add(command, name, DbType.Binary, value);
-
-    private static void Add(DbCommand command, string name, DbType type, object? value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.DbType = type;
-        parameter.Value = value ?? DBNull.Value;
-        command.Parameters.Add(parameter);
-    }
 
     private static string InsertSql(int rows)
     {
