@@ -1,4 +1,5 @@
 using System.Globalization;
+using Visage.Storage;
 
 namespace Visage.Audit;
 
@@ -8,8 +9,9 @@ namespace Visage.Audit;
 /// tamper-evident and found with <see cref="AuditQueries.ByActionAsync"/>. Kinds: mass access (an actor touches
 /// more than <see cref="AlertOptions.MassAccessSubjects"/> distinct subjects within the window, once per crossing),
 /// after hours (any record with a subject outside clinic hours), break glass (every use, for review) and
-/// verification lockout (see <see cref="FaceVerificationLockout"/>). Windows are in memory and use record times,
-/// so they start empty after a restart. Attach with <see cref="AuditChain.Observer"/>.
+/// verification lockout (see <see cref="FaceVerificationLockout"/>). Windows are in memory and use record times;
+/// after a restart <see cref="RestoreAsync"/> rebuilds them from the chain before this is attached with
+/// <see cref="AuditChain.Observer"/>, so a restart neither resets a lockout nor forgets an actor's recent accesses.
 /// </summary>
 public sealed class AccessAlerts : IAuditObserver
 {
@@ -54,6 +56,38 @@ public sealed class AccessAlerts : IAuditObserver
         }
 
         return alerts ?? (IReadOnlyList<AuditEntry>)[];
+    }
+
+    /// <summary>
+    /// Replays the records since <see cref="AlertOptions.RestoreWindow"/> before <paramref name="now"/> into
+    /// the windows and the lockout, raising nothing: their alerts are already in the chain. Call at start-up, before
+    /// attaching this observer and before the first append. Returns how many records were replayed.
+    /// </summary>
+    public async Task<long> RestoreAsync(VisageDatabase database, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        var queries = new AuditQueries(database);
+        var from = now - options.RestoreWindow;
+        long replayed = 0;
+        long after = 0;
+        do
+        {
+            var page = await queries.ByTimeRangeAsync(from, DateTimeOffset.MaxValue, after, AuditQueries.MaxPageSize, cancellationToken);
+            List<AuditEntry>? discarded = null;
+            lock (gate)
+            {
+                foreach (var record in page.Records)
+                {
+                    Evaluate(record, ref discarded);
+                }
+            }
+
+            replayed += page.Records.Count;
+            after = page.NextAfter ?? 0;
+        }
+        while (after > 0);
+
+        return replayed;
     }
 
     private void Evaluate(AuditRecord record, ref List<AuditEntry>? alerts)

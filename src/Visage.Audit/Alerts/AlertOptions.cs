@@ -25,6 +25,12 @@ public sealed class AlertOptions
 
     public TimeSpan LockoutMax { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// How far back <see cref="AccessAlerts.RestoreAsync"/> replays the chain at start-up: at least the mass-access
+    /// window and the longest lock; failure streaks older than this are forgotten.
+    /// </summary>
+    public TimeSpan RestoreWindow { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>Throws on a setting that would make the alerts meaningless; returns the clinic's time zone.</summary>
     public TimeZoneInfo Validate()
     {
@@ -33,6 +39,7 @@ public sealed class AlertOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(FailedVerificationLimit, 1, nameof(FailedVerificationLimit));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(LockoutBase, TimeSpan.Zero, nameof(LockoutBase));
         ArgumentOutOfRangeException.ThrowIfLessThan(LockoutMax, LockoutBase, nameof(LockoutMax));
+        ArgumentOutOfRangeException.ThrowIfLessThan(RestoreWindow, MassAccessWindow > LockoutMax ? MassAccessWindow : LockoutMax, nameof(RestoreWindow));
         if (ClinicOpens == ClinicCloses)
         {
             throw new ArgumentException("Clinic opening and closing times must differ.", nameof(ClinicCloses));

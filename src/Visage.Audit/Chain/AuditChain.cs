@@ -16,6 +16,10 @@ namespace Visage.Audit;
 /// </summary>
 public sealed class AuditChain : IAsyncDisposable
 {
+    // About 1,000 WAL pages of records and index entries: SQLite's own auto-checkpoint size.
+    private const int WalCheckpointEveryRecords = 4_000;
+    private const string WriterRole = "audit-writer";
+
     private readonly Channel<PendingAppend> queue = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
     private readonly VisageDatabase database;
     private readonly IKeyProvider keys;
@@ -25,6 +29,9 @@ public sealed class AuditChain : IAsyncDisposable
     private readonly StrongBox<DbCommand?> insert = new();
     // Entries an observer returned for the last committed batch; written first in the next batch (writer loop only).
     private readonly List<PendingAppend> followUps = [];
+    private readonly BackgroundCheckpointer walCheckpointer;
+    private readonly IAsyncDisposable writerLock;
+    private long recordsSinceWalCheckpoint;
     private IAuditObserver? observer;
     private DbConnection? connection;
     private long lastSequence;
@@ -33,10 +40,12 @@ public sealed class AuditChain : IAsyncDisposable
     private long lastCheckpointSequence;
     private long lastCheckpointTicks;
     private bool resynchronise;
+    private int consecutiveFailures;
 
-    private AuditChain(VisageDatabase database, IKeyProvider keys, AuditChainOptions options, DbConnection connection, AuditRecord? last, long lastCheckpointSequence)
+    private AuditChain(VisageDatabase database, IKeyProvider keys, AuditChainOptions options, IAsyncDisposable writerLock, DbConnection connection, AuditRecord? last, long lastCheckpointSequence)
     {
         this.database = database;
+        this.writerLock = writerLock;
         this.keys = keys;
         this.options = options;
         this.connection = connection;
@@ -44,6 +53,7 @@ public sealed class AuditChain : IAsyncDisposable
         Continue(last);
         this.lastCheckpointSequence = lastCheckpointSequence;
         lastCheckpointTicks = options.TimeProvider.GetTimestamp();
+        walCheckpointer = new BackgroundCheckpointer(database);
         writer = Task.Run(WriteLoopAsync);
     }
 
@@ -66,16 +76,24 @@ public sealed class AuditChain : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(keys);
         options ??= new AuditChainOptions();
-        var connection = await database.OpenAsync(cancellationToken);
+        // Two writers would hand out the same sequence numbers; the second process is refused up front.
+        var writerLock = await database.AcquireExclusiveRoleAsync(WriterRole, cancellationToken);
+        DbConnection? connection = null;
         try
         {
+            connection = await database.OpenAppenderAsync(cancellationToken);
             var last = await AuditTable.ReadLastRecordAsync(connection, cancellationToken);
             var checkpoint = await AuditTable.ReadLastCheckpointSequenceAsync(connection, cancellationToken);
-            return new AuditChain(database, keys, options, connection, last, checkpoint);
+            return new AuditChain(database, keys, options, writerLock, connection, last, checkpoint);
         }
         catch
         {
-            await connection.DisposeAsync();
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
+
+            await writerLock.DisposeAsync();
             throw;
         }
     }
@@ -100,11 +118,14 @@ public sealed class AuditChain : IAsyncDisposable
         queue.Writer.TryComplete();
         await writer;
         await DropInsertAsync();
+        await walCheckpointer.DisposeAsync();
         if (connection is not null)
         {
             await connection.DisposeAsync();
             connection = null;
         }
+
+        await writerLock.DisposeAsync();
     }
 
     private static void Validate(AuditEntry entry)
@@ -133,7 +154,7 @@ public sealed class AuditChain : IAsyncDisposable
         var reader = queue.Reader;
         var batch = new List<PendingAppend>();
         // Follow-ups first: they are written even while shutting down, so an alert on the last batch is not lost.
-        while (followUps.Count > 0 || await WaitForWorkAsync(reader))
+        while (FollowUpsToWrite(reader) || await WaitForWorkAsync(reader))
         {
             batch.Clear();
             batch.AddRange(followUps);
@@ -151,6 +172,20 @@ public sealed class AuditChain : IAsyncDisposable
         {
             await CommitAsync([], checkpointOnly: true);
         }
+    }
+
+    /// <summary>
+    /// True while observer entries wait to be written. While shutting down, a database that keeps failing gets a
+    /// few attempts, not a shutdown that never ends.
+    /// </summary>
+    private bool FollowUpsToWrite(ChannelReader<PendingAppend> reader)
+    {
+        if (followUps.Count > 0 && reader.Completion.IsCompleted && consecutiveFailures >= 3)
+        {
+            followUps.Clear();
+        }
+
+        return followUps.Count > 0;
     }
 
     /// <summary>True when entries are queued or a timed checkpoint is due; false once the queue is closed and empty.</summary>
@@ -182,7 +217,7 @@ public sealed class AuditChain : IAsyncDisposable
     {
         try
         {
-            connection ??= await database.OpenAsync();
+            connection ??= await database.OpenAppenderAsync();
             if (resynchronise)
             {
                 // The last commit failed in a way that may or may not have reached the disk; continue from what did.
@@ -202,13 +237,21 @@ public sealed class AuditChain : IAsyncDisposable
 
             await using (var transaction = await connection.BeginTransactionAsync())
             {
-                await AuditTable.InsertRecordsAsync(connection, transaction, records, insert, CancellationToken.None);
+                await AuditTable.InsertRecordsAsync(connection, transaction, records, AuditTable.RowsPerStatement(database.Provider), insert, CancellationToken.None);
                 if (checkpoint is not null)
                 {
                     await AuditTable.InsertCheckpointAsync(connection, transaction, checkpoint, CancellationToken.None);
                 }
 
                 await transaction.CommitAsync();
+            }
+
+            consecutiveFailures = 0;
+            recordsSinceWalCheckpoint += records.Count;
+            if (recordsSinceWalCheckpoint >= WalCheckpointEveryRecords)
+            {
+                recordsSinceWalCheckpoint = 0;
+                walCheckpointer.Request();
             }
 
             if (records.Count > 0)
@@ -236,6 +279,7 @@ public sealed class AuditChain : IAsyncDisposable
 #pragma warning restore CA1031
         {
             resynchronise = true;
+            consecutiveFailures++;
             await DropInsertAsync();
             if (connection is not null)
             {
@@ -243,7 +287,10 @@ public sealed class AuditChain : IAsyncDisposable
                 connection = null;
             }
 
-            foreach (var pending in batch)
+            // Callers get the error; the observer's entries (alerts) have no caller to retry them, so they go first
+            // into the next batch instead of being lost.
+            followUps.InsertRange(0, batch.Where(p => p.FollowUp));
+            foreach (var pending in batch.Where(p => !p.FollowUp))
             {
                 pending.Completion.TrySetException(ex);
             }
@@ -265,7 +312,7 @@ public sealed class AuditChain : IAsyncDisposable
             foreach (var entry in current.OnCommitted(records))
             {
                 Validate(entry);
-                followUps.Add(new PendingAppend(entry, new TaskCompletionSource<AuditRecord>(TaskCreationOptions.RunContinuationsAsynchronously)));
+                followUps.Add(new PendingAppend(entry, new TaskCompletionSource<AuditRecord>(TaskCreationOptions.RunContinuationsAsynchronously), FollowUp: true));
             }
         }
 #pragma warning disable CA1031 // A faulty observer must not stop the chain or fail appends that have already committed.
@@ -322,5 +369,5 @@ public sealed class AuditChain : IAsyncDisposable
         return new AuditCheckpoint(sequence, hash, sequence, time, keyFingerprint, signature);
     }
 
-    private sealed record PendingAppend(AuditEntry Entry, TaskCompletionSource<AuditRecord> Completion);
+    private sealed record PendingAppend(AuditEntry Entry, TaskCompletionSource<AuditRecord> Completion, bool FollowUp = false);
 }

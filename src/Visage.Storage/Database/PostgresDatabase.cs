@@ -34,5 +34,50 @@ public sealed class PostgresDatabase : VisageDatabase
         }
     }
 
+    public override async Task<IAsyncDisposable> AcquireExclusiveRoleAsync(string role, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(role);
+        var connection = await OpenAsync(cancellationToken);
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT pg_try_advisory_lock(hashtextextended(@role, 0));";
+            command.AddText("@role", "visage." + role);
+            if (await command.ExecuteScalarAsync(cancellationToken) is not true)
+            {
+                throw new StorageException($"Another Visage process is already the {role} for {Description}; only one may be.");
+            }
+
+            // The lock lives as long as this session (a dying process ends it); pooled connections outlive Dispose, so unlock first.
+            return new AdvisoryLock(connection);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
     public override ValueTask DisposeAsync() => dataSource.DisposeAsync();
+
+    private sealed class AdvisoryLock(DbConnection connection) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = "SELECT pg_advisory_unlock_all();";
+                await command.ExecuteNonQueryAsync();
+            }
+            catch (DbException)
+            {
+                // The session is gone, and its locks with it.
+            }
+            finally
+            {
+                await connection.DisposeAsync();
+            }
+        }
+    }
 }

@@ -53,6 +53,41 @@ public sealed class SqliteDatabase : VisageDatabase
         return connection;
     }
 
+    public override async ValueTask<DbConnection> OpenAppenderAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = await OpenAsync(cancellationToken);
+        await using var pragmas = connection.CreateCommand();
+        // No automatic checkpoint inside this connection's commits (see CheckpointAsync); a larger page cache keeps
+        // the indexes' hot pages in memory across batches.
+        pragmas.CommandText = "PRAGMA wal_autocheckpoint=0; PRAGMA cache_size=-65536;";
+        await pragmas.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
+    public override Task<IAsyncDisposable> AcquireExclusiveRoleAsync(string role, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(role);
+        var path = $"{FilePath}.{role}.lock";
+        try
+        {
+            // .NET takes an advisory flock for FileShare.None on Unix; the kernel drops it when the process dies.
+            IAsyncDisposable handle = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+            return Task.FromResult(handle);
+        }
+        catch (IOException ex)
+        {
+            throw new StorageException($"Another Visage process is already the {role} for {FilePath}; only one may be.", ex);
+        }
+    }
+
+    public override async Task CheckpointAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public override async Task ScrubAsync(IReadOnlyList<string> tables, CancellationToken cancellationToken = default)
     {
         // TRUNCATE copies committed pages back into the main file and empties the WAL, so the frames written

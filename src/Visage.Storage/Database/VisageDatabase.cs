@@ -17,6 +17,24 @@ public abstract class VisageDatabase : IAsyncDisposable
     public abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// A connection for a single high-rate appender (the audit chain's writer loop). On SQLite it leaves WAL
+    /// checkpoints to <see cref="CheckpointAsync"/>, so copying pages into the main file never lands inside one
+    /// of its commits; the caller must then call <see cref="CheckpointAsync"/> from elsewhere as the WAL grows.
+    /// </summary>
+    public virtual ValueTask<DbConnection> OpenAppenderAsync(CancellationToken cancellationToken = default) => OpenAsync(cancellationToken);
+
+    /// <summary>
+    /// Takes the database-wide lock that lets exactly one process act as <paramref name="role"/> (e.g. the audit
+    /// chain's writer), held until the returned handle is disposed or the process dies; throws
+    /// <see cref="StorageException"/> when another process holds it. PostgreSQL: a session advisory lock, so nodes on
+    /// other machines are excluded too; SQLite: an exclusive lock on a file beside the database.
+    /// </summary>
+    public abstract Task<IAsyncDisposable> AcquireExclusiveRoleAsync(string role, CancellationToken cancellationToken = default);
+
+    /// <summary>Copies committed WAL pages into the main file without blocking writers (SQLite); nothing to do on PostgreSQL.</summary>
+    public virtual Task CheckpointAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    /// <summary>
     /// Makes freed space unreadable after a deletion: for SQLite, checkpoints and truncates the WAL (secure_delete
     /// has already zeroed the freed cells); for PostgreSQL, vacuums the named tables.
     /// </summary>

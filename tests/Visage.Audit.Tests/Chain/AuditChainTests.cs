@@ -41,6 +41,25 @@ public abstract class AuditChainTests(ITestOutputHelper output) : AuditContractT
     }
 
     [Fact]
+    public async Task OpenAsync_SecondWriterOnTheSameDatabase_IsRefusedUntilTheFirstCloses()
+    {
+        await using (var first = await Harness.OpenChainAsync())
+        {
+            await first.AppendAsync(AuditHarness.Entry(1));
+            var refused = await Assert.ThrowsAsync<StorageException>(() => Harness.OpenChainAsync());
+            Assert.Contains("only one may be", refused.Message, StringComparison.Ordinal);
+            await first.AppendAsync(AuditHarness.Entry(2));
+        }
+
+        await using (var second = await Harness.OpenChainAsync())
+        {
+            Assert.Equal(3, (await second.AppendAsync(AuditHarness.Entry(3))).Sequence);
+        }
+
+        Assert.True((await Harness.VerifyAsync()).IsIntact);
+    }
+
+    [Fact]
     public async Task OpenAsync_ExistingChain_ContinuesFromTheLastRecord()
     {
         await using (var first = await Harness.OpenChainAsync())
