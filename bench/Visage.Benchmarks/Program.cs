@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using Visage.Benchmarks.Audit;
+using Visage.Benchmarks.Deid;
 using Visage.Benchmarks.Gallery;
 using Visage.Benchmarks.Storage;
 
@@ -17,6 +18,12 @@ if (args.Length > 0 && string.Equals(args[0], "audit", StringComparison.Ordinal)
 if (args.Length > 0 && string.Equals(args[0], "gallery-load", StringComparison.Ordinal))
 {
     return await GalleryLoadRunner.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && string.Equals(args[0], "deid-peers", StringComparison.Ordinal))
+{
+    // The lead passes our DICOM de-identifier here (key => new ...); null reports it as not wired.
+    return await DeidPeerComparisonRunner.RunAsync(args[1..], ours: null);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -12,4 +12,5 @@ internal static class ExitCodes
     public const int Storage = 8;
     public const int NotFound = 9;
     public const int AuditBroken = 10;
+    public const int DeidIncomplete = 11;
 }

@@ -1,0 +1,58 @@
+namespace Visage.Cli.Commands;
+
+/// <summary>
+/// The kind-specific choices of one <c>visage deid</c> run, for the <see cref="DeidentifierFactory"/>. Photo options
+/// are ignored for DICOM and the other way round. <see cref="KnownValues"/> are identifying values (names, record
+/// numbers) to look for in pixel text and metadata: they are PHI, never printed or written anywhere.
+/// </summary>
+internal sealed record DeidCommandSettings(
+    DeidFaces Faces,
+    DeidStyle Style,
+    DeidText Text,
+    IReadOnlyList<DeidRegion> Regions,
+    IReadOnlyList<string> KnownValues,
+    DeidDates Dates,
+    IReadOnlyList<DeidTag> KeepPrivateTags,
+    bool CleanPixels)
+{
+    public static DeidCommandSettings Default { get; } =
+        new(DeidFaces.All, DeidStyle.Box, DeidText.Phi, [], [], DeidDates.Shift, [], CleanPixels: true);
+}
+
+/// <summary>Which faces a photo batch redacts: every face, every face but the largest (the patient's own), or none.</summary>
+internal enum DeidFaces
+{
+    All,
+    AllButLargest,
+    None,
+}
+
+/// <summary>How a redacted region is hidden: a solid box, or a heavy blur or pixelation.</summary>
+internal enum DeidStyle
+{
+    Box,
+    Blur,
+    Pixelate,
+}
+
+/// <summary>Which burned-in text is redacted: only text that looks like PHI, all text, or none.</summary>
+internal enum DeidText
+{
+    Phi,
+    All,
+    None,
+}
+
+/// <summary>DICOM dates: shifted by a per-patient offset from the batch key (intervals survive), blanked, or kept.</summary>
+internal enum DeidDates
+{
+    Shift,
+    Blank,
+    Keep,
+}
+
+/// <summary>A pixel region (x, y, width, height) always redacted, e.g. where a device stamps the patient's name.</summary>
+internal sealed record DeidRegion(int X, int Y, int Width, int Height);
+
+/// <summary>A DICOM tag number (group, element), e.g. a private tag known to be safe to keep.</summary>
+internal sealed record DeidTag(ushort Group, ushort Element);

@@ -1,0 +1,60 @@
+namespace Visage.Deid.Batch;
+
+/// <summary>
+/// Where a batch reads and writes: the input folder, the flat output folder (de-identified files only, safe to
+/// release) and the secure zone beside it, <c>&lt;OUT&gt;.deid</c>, which holds the key, the reports and the mapping
+/// back to input paths and so must never be released with the output.
+/// </summary>
+internal sealed record DeidFolders(string Input, string Output)
+{
+    public const string SecureZoneSuffix = ".deid";
+
+    public string SecureZone => Output + SecureZoneSuffix;
+
+    public string FileReports => Path.Combine(SecureZone, "files");
+
+    public string ReportJson => Path.Combine(SecureZone, "report.json");
+
+    public string SummaryMarkdown => Path.Combine(SecureZone, "summary.md");
+
+    public string DefaultKeyFile => Path.Combine(SecureZone, "batch.key");
+
+    /// <summary>Resolves both folders to full paths and refuses layouts where one would read or overwrite the other.</summary>
+    public static DeidFolders Resolve(string input, string output)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(input);
+        ArgumentException.ThrowIfNullOrWhiteSpace(output);
+        var fullInput = Path.TrimEndingDirectorySeparator(Path.GetFullPath(input));
+        var fullOutput = Path.TrimEndingDirectorySeparator(Path.GetFullPath(output));
+        if (!Directory.Exists(fullInput))
+        {
+            throw new DirectoryNotFoundException("The input folder does not exist.");
+        }
+
+        var folders = new DeidFolders(fullInput, fullOutput);
+        if (IsSameOrInside(fullOutput, fullInput) || IsSameOrInside(folders.SecureZone, fullInput))
+        {
+            throw new DeidFolderException("The output folder (or its .deid report folder) is inside the input folder; choose an output outside it.");
+        }
+
+        if (IsSameOrInside(fullInput, fullOutput) || IsSameOrInside(fullInput, folders.SecureZone))
+        {
+            throw new DeidFolderException("The input folder is inside the output folder; choose an output outside it.");
+        }
+
+        return folders;
+    }
+
+    /// <summary>A key kept inside the output would be released with the data it protects.</summary>
+    public void CheckKeyFile(string keyFile)
+    {
+        if (IsSameOrInside(Path.GetFullPath(keyFile), Output))
+        {
+            throw new DeidFolderException("The batch key file must not be inside the output folder.");
+        }
+    }
+
+    public static bool IsSameOrInside(string path, string folder) =>
+        string.Equals(path, folder, StringComparison.Ordinal)
+        || path.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+}
