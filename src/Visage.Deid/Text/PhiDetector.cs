@@ -53,7 +53,12 @@ public sealed partial class PhiDetector
             for (var at = text.IndexOf(value, StringComparison.OrdinalIgnoreCase); at >= 0;
                  at = text.IndexOf(value, at + value.Length, StringComparison.OrdinalIgnoreCase))
             {
-                matches.Add(new PhiMatch(PhiKind.KnownIdentifier, at, value.Length));
+                // Whole words only: a short surname must not match inside an unrelated word.
+                var end = at + value.Length;
+                if ((at == 0 || !char.IsLetterOrDigit(text[at - 1])) && (end == text.Length || !char.IsLetterOrDigit(text[end])))
+                {
+                    matches.Add(new PhiMatch(PhiKind.KnownIdentifier, at, value.Length));
+                }
             }
         }
 
@@ -96,16 +101,16 @@ public sealed partial class PhiDetector
         yield return string.Join(' ', parts.Reverse());
     }
 
-    [GeneratedRegex(@"\b(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}[/.-]\d{1,2}[/.-]\d{1,2})\b", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![\d.])(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}[/.:-]\d{1,2}[/.:-]\d{1,2}|(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(?!\.?\d)", RegexOptions.CultureInvariant)]
     private static partial Regex NumericDate();
 
-    [GeneratedRegex(@"\b(?:\d{1,2}[ -]?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?[ -]?(?:\d{4}|\d{2})|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? (?:\d{2}:\d{2}(?::\d{2})? )?\d{4})\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(?:\d{1,2}[ -]?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?[ -]?(?:\d{4}|\d{2})|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? (?:\d{2}:\d{2}(?::\d{2})? )?\d{4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,? \d{4})\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex TextualDate();
 
-    [GeneratedRegex(@"\b\d{3}-\d{2}-\d{4}\b", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b\d{3}([- ])\d{2}\1\d{4}\b|\bSSN[:# ]*\d{9}\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Ssn();
 
-    [GeneratedRegex(@"(?:\+?1[ .-]?)?\(?\b\d{3}\)?[ .-]\d{3}[ .-]\d{4}\b", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?:\+?1[ .-]?)?(?:\(\d{3}\) ?|\b\d{3}[ .-])\d{3}[ .-]\d{4}\b", RegexOptions.CultureInvariant)]
     private static partial Regex Phone();
 
     [GeneratedRegex(@"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b", RegexOptions.CultureInvariant)]
@@ -114,9 +119,9 @@ public sealed partial class PhiDetector
     [GeneratedRegex(@"\b(?:https?://|www\.)[^\s]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Url();
 
-    [GeneratedRegex(@"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?!\.?\d)", RegexOptions.CultureInvariant)]
     private static partial Regex IpV4();
 
-    [GeneratedRegex(@"\b(?:MRN|MR#|MR No\.?|Med(?:ical)? Rec(?:ord)?(?: No\.?| Number)?|Acc(?:ession)?(?: No\.?| #)?|Patient ID|PID|ID#?)[:# ]*[A-Z0-9-]{4,}\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(?:MRN|MR#|MR No\.?|Med(?:ical)? Rec(?:ord)?(?: No\.?| Number)?|Acc(?:ession)?(?: No\.?| #)?|Patient ID|PID|ID#?)(?:\s*[:#]\s*|\s+|(?<=#))[A-Z0-9-]*\d[A-Z0-9-]*\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex LabelledNumber();
 }
