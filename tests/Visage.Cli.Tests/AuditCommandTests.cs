@@ -42,6 +42,40 @@ public sealed class AuditCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Verify_WithAnchors_FindsATailDeletedWithItsCheckpoints()
+    {
+        var anchors = Path.Combine(directory.FullName, "anchors.txt");
+        await using (var store = await ProtectedStore.OpenAsync(new StorageOptions { DataDirectory = directory.FullName }))
+        {
+            using var sink = new CheckpointAnchorFile(anchors);
+            await using var chain = await AuditChain.OpenAsync(store.Database, store.Keys, new AuditChainOptions { CheckpointEveryRecords = 10, CheckpointSink = sink });
+            for (var i = 0; i < 25; i++)
+            {
+                await chain.AppendAsync(new AuditEntry("staff-1", "clerk", "identify", "check-in", $"subject-{i}", "success", null, "model@1", $"corr-{i}", null));
+            }
+        }
+
+        await using (var connection = new SqliteConnection($"Data Source={Path.Combine(directory.FullName, "visage.db")};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var edit = connection.CreateCommand();
+            edit.CommandText = "DELETE FROM audit_records WHERE sequence > 15; DELETE FROM audit_checkpoints WHERE sequence > 15;";
+            await edit.ExecuteNonQueryAsync();
+        }
+
+        var alone = await VisageProcess.RunAsync(directory.FullName, "audit", "verify");
+        var anchored = await VisageProcess.RunAsync(directory.FullName, "audit", "verify", "--anchors", anchors);
+        await File.AppendAllTextAsync(anchors, "v1 not a checkpoint\n");
+        var edited = await VisageProcess.RunAsync(directory.FullName, "audit", "verify", "--anchors", anchors);
+
+        Assert.True(alone.ExitCode == 0, alone.Output);
+        Assert.Equal(10, anchored.ExitCode);
+        Assert.Contains("broken at sequence 16: TruncatedAfterCheckpoint", anchored.Output, StringComparison.Ordinal);
+        Assert.Equal(10, edited.ExitCode);
+        Assert.Contains("malformed", edited.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Disclosures_ForOneSubject_AsTableFhirAndSyslog()
     {
         await using (var store = await ProtectedStore.OpenAsync(new StorageOptions { DataDirectory = directory.FullName }))

@@ -265,6 +265,7 @@ public sealed class AuditChain : IAsyncDisposable
             {
                 lastCheckpointSequence = checkpoint.Sequence;
                 lastCheckpointTicks = options.TimeProvider.GetTimestamp();
+                Publish(checkpoint);
             }
 
             for (var i = 0; i < batch.Count; i++)
@@ -316,6 +317,19 @@ public sealed class AuditChain : IAsyncDisposable
             }
         }
 #pragma warning disable CA1031 // A faulty observer must not stop the chain or fail appends that have already committed.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
+    private void Publish(AuditCheckpoint checkpoint)
+    {
+        try
+        {
+            options.CheckpointSink?.Publish(checkpoint);
+        }
+#pragma warning disable CA1031 // The checkpoint is committed in the database; a failing copy must not fail the appends.
         catch (Exception)
 #pragma warning restore CA1031
         {

@@ -17,4 +17,7 @@ public sealed class AuditChainOptions
     public int MaxBatch { get; set; } = 4096;
 
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Where each signed checkpoint is also copied after it commits (e.g. a <see cref="CheckpointAnchorFile"/> on another disk).</summary>
+    public IAuditCheckpointSink? CheckpointSink { get; set; }
 }

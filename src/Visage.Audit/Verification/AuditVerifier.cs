@@ -12,8 +12,17 @@ namespace Visage.Audit;
 public static class AuditVerifier
 {
     /// <param name="publicKey">The signing key's DER SubjectPublicKeyInfo (<c>IKeyProvider.ExportSigningPublicKey</c>), obtained out of band, not from the database.</param>
-    public static async Task<AuditVerification> VerifyAsync(VisageDatabase database, byte[] publicKey, CancellationToken cancellationToken = default)
+    /// <param name="anchors">
+    /// Checkpoints kept outside the database (<see cref="CheckpointAnchorFile"/>); each must be signed and hold for the
+    /// database's chain too, so a tail deleted together with its checkpoints is found.
+    /// </param>
+    public static async Task<AuditVerification> VerifyAsync(VisageDatabase database, byte[] publicKey, CancellationToken cancellationToken = default) =>
+        await VerifyAsync(database, publicKey, [], cancellationToken);
+
+    /// <inheritdoc cref="VerifyAsync(VisageDatabase, byte[], CancellationToken)"/>
+    public static async Task<AuditVerification> VerifyAsync(VisageDatabase database, byte[] publicKey, IReadOnlyList<AuditCheckpoint> anchors, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(anchors);
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(publicKey);
         using var key = ECDsa.Create();
@@ -21,7 +30,7 @@ public static class AuditVerifier
         var fingerprint = AuditEncoding.KeyFingerprint(publicKey);
 
         await using var connection = await database.OpenAsync(cancellationToken);
-        var checkpoints = await AuditTable.ReadCheckpointsAsync(connection, cancellationToken);
+        var checkpoints = Merge(await AuditTable.ReadCheckpointsAsync(connection, cancellationToken), anchors);
         var state = new ChainWalk(checkpoints, key, fingerprint);
         await using (var command = connection.CreateCommand())
         {
@@ -43,6 +52,31 @@ public static class AuditVerifier
         return new AuditVerification(
             state.RecordsChecked, state.CheckpointsChecked, state.LastSequence, state.LastCheckpointedSequence,
             state.FirstBreak is null ? null : sequence, state.FirstBreak is null ? null : kind);
+    }
+
+    /// <summary>
+    /// The database's checkpoints plus every anchor it lacks, in sequence order. An anchor that differs from the
+    /// database's checkpoint at the same sequence is kept too: both are checked against the record there.
+    /// </summary>
+    private static List<AuditCheckpoint> Merge(List<AuditCheckpoint> stored, IReadOnlyList<AuditCheckpoint> anchors)
+    {
+        if (anchors.Count == 0)
+        {
+            return stored;
+        }
+
+        var merged = new List<AuditCheckpoint>(stored);
+        foreach (var anchor in anchors)
+        {
+            if (!stored.Exists(c => c.Sequence == anchor.Sequence && c.Signature.AsSpan().SequenceEqual(anchor.Signature)
+                && c.Hash.AsSpan().SequenceEqual(anchor.Hash) && c.RecordCount == anchor.RecordCount && c.TimeUtc == anchor.TimeUtc))
+            {
+                merged.Add(anchor);
+            }
+        }
+
+        merged.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
+        return merged;
     }
 
     /// <summary>
@@ -131,7 +165,8 @@ public static class AuditVerifier
                 Report(AuditBreak.Inserted, record.Sequence, suspect: record);
             }
 
-            if (nextCheckpoint < checkpoints.Count && checkpoints[nextCheckpoint].Sequence == record.Sequence)
+            // Usually one; two when an anchor kept outside the database disagrees with the stored checkpoint.
+            while (nextCheckpoint < checkpoints.Count && checkpoints[nextCheckpoint].Sequence == record.Sequence)
             {
                 var checkpoint = checkpoints[nextCheckpoint++];
                 if (CheckSignature(checkpoint) && !(checkpoint.Hash.AsSpan().SequenceEqual(record.Hash) && checkpoint.RecordCount == RecordsChecked))

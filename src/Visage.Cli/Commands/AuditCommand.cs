@@ -10,16 +10,36 @@ internal static class AuditCommand
 {
     public static Command Create(IServiceProvider services)
     {
-        var verify = new Command("verify", "Check every record's hash and link and every checkpoint's signature; report the first break and its kind.");
-        verify.SetAction((_, cancellationToken) => CommandErrors.RunAsync(async () =>
+        var anchors = new Option<FileInfo?>("--anchors")
         {
+            Description = "A checkpoint anchor file kept outside the database; the chain must satisfy every signed checkpoint in it (finds a tail deleted with its checkpoints).",
+        };
+        var verify = new Command("verify", "Check every record's hash and link and every checkpoint's signature; report the first break and its kind.") { anchors };
+        verify.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
+        {
+            IReadOnlyList<AuditCheckpoint> anchored = [];
+            if (parse.GetValue(anchors) is { } file)
+            {
+                try
+                {
+                    anchored = CheckpointAnchorFile.Read(file.FullName);
+                }
+                catch (FormatException ex)
+                {
+                    // Only Visage writes the file: a malformed line means it was edited, which is itself a finding.
+                    await Console.Error.WriteLineAsync($"error: {ex.Message}");
+                    return ExitCodes.AuditBroken;
+                }
+            }
+
             await using var store = await StoreOpener.OpenAsync(services, cancellationToken);
             var started = System.Diagnostics.Stopwatch.StartNew();
-            var result = await AuditVerifier.VerifyAsync(store.Database, store.Keys.ExportSigningPublicKey(), cancellationToken);
+            var result = await AuditVerifier.VerifyAsync(store.Database, store.Keys.ExportSigningPublicKey(), anchored, cancellationToken);
             started.Stop();
             var table = new Table().AddColumns("check", "result");
             table.AddRow("records checked", result.RecordsChecked.ToString("N0", CultureInfo.InvariantCulture));
             table.AddRow("checkpoints checked", result.CheckpointsChecked.ToString("N0", CultureInfo.InvariantCulture));
+            table.AddRow("anchors from outside the database", anchored.Count.ToString("N0", CultureInfo.InvariantCulture));
             table.AddRow("last sequence", result.LastSequence.ToString(CultureInfo.InvariantCulture));
             table.AddRow("last signed checkpoint", result.LastCheckpointedSequence?.ToString(CultureInfo.InvariantCulture) ?? "none");
             table.AddRow("records after it (not yet provable)", result.UncheckpointedRecords.ToString("N0", CultureInfo.InvariantCulture));
