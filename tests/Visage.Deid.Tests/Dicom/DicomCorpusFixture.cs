@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Visage.Deid.Batch;
+using Visage.Deid.Dicom;
+using Visage.Deid.Reports;
+
+namespace Visage.Deid.Tests.Dicom;
+
+/// <summary>One run of the DICOM de-identifier over every file of the shared DICOM test data (and a few broken inputs made here), shared by the tests.</summary>
+public sealed class DicomCorpusFixture : IDisposable
+{
+    public DicomCorpusFixture()
+    {
+        WorkRoot = Directory.CreateTempSubdirectory("visage-dicom-deid-").FullName;
+        var outputRoot = Path.Combine(WorkRoot, "out");
+        var badRoot = Path.Combine(WorkRoot, "bad");
+        Directory.CreateDirectory(outputRoot);
+        Directory.CreateDirectory(badRoot);
+        Key = new BatchKey(RandomNumberGenerator.GetBytes(BatchKey.KeyBytes));
+        var deidentifier = new DicomDeidentifier(Key, Options);
+
+        InputRoot = TestData.Path("dicom");
+        var inputs = Directory.EnumerateFiles(InputRoot, "*", SearchOption.AllDirectories)
+            .Where(p => Path.GetFileName(p) is not ("INVENTORY.tsv" or "SOURCES.md"))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+        var watch = Stopwatch.StartNew();
+        Results = [.. inputs.Select(input => Run(deidentifier, input, Path.GetRelativePath(InputRoot, input), outputRoot))];
+        Elapsed = watch.Elapsed;
+
+        // Broken inputs: the first 200 bytes of a real file, a text file, an empty file.
+        var truncated = Path.Combine(badRoot, "truncated.dcm");
+        File.WriteAllBytes(truncated, File.ReadAllBytes(TestData.Path("dicom", "debian_python3-pydicom", "test_files", "CT_small.dcm"))[..200]);
+        var text = Path.Combine(badRoot, "notes.dcm");
+        File.WriteAllText(text, "This is not a DICOM file, just some notes.\n");
+        var empty = Path.Combine(badRoot, "empty.dcm");
+        File.WriteAllBytes(empty, []);
+        BadInputs = [.. new[] { truncated, text, empty }.Select(p => Run(deidentifier, p, Path.GetFileName(p), outputRoot))];
+
+        outputDumps = new(() => Dcmdump.Read([.. Succeeded.Select(r => r.Output)]));
+        originalDumps = new(() => Dcmdump.Read([.. Succeeded.Select(r => r.Input)]));
+    }
+
+    private readonly Lazy<IReadOnlyDictionary<string, IReadOnlyList<DumpedElement>>> outputDumps;
+    private readonly Lazy<IReadOnlyDictionary<string, IReadOnlyList<DumpedElement>>> originalDumps;
+
+    /// <summary>dcmdump of every de-identified output, by output path (read once, shared by the tests).</summary>
+    internal IReadOnlyDictionary<string, IReadOnlyList<DumpedElement>> OutputDumps => outputDumps.Value;
+
+    /// <summary>dcmdump of every original that was de-identified, by input path.</summary>
+    internal IReadOnlyDictionary<string, IReadOnlyList<DumpedElement>> OriginalDumps => originalDumps.Value;
+
+    internal BatchKey Key { get; }
+
+    internal DicomDeidOptions Options { get; } = new();
+
+    public string WorkRoot { get; }
+
+    public string InputRoot { get; }
+
+    public TimeSpan Elapsed { get; }
+
+    internal IReadOnlyList<CorpusResult> Results { get; }
+
+    internal IReadOnlyList<CorpusResult> BadInputs { get; }
+
+    internal IEnumerable<CorpusResult> Succeeded => Results.Where(r => r.Report.Status == DeidStatus.Deidentified);
+
+    private CorpusResult Run(DicomDeidentifier deidentifier, string input, string relative, string outputRoot)
+    {
+        var before = Sha256(input);
+        var output = Path.Combine(outputRoot, Key.Pseudonym("output-name", relative) + ".dcm");
+        var report = deidentifier.Deidentify(input, relative, output, CancellationToken.None);
+        return new CorpusResult(input, relative, output, report, before, Sha256(input));
+    }
+
+    private static string Sha256(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
+
+    public void Dispose()
+    {
+        Key.Dispose();
+        Directory.Delete(WorkRoot, recursive: true);
+    }
+}
+
+internal sealed record CorpusResult(string Input, string Relative, string Output, DeidFileReport Report, string ShaBefore, string ShaAfter);
