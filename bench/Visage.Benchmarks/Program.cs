@@ -26,5 +26,10 @@ if (args.Length > 0 && string.Equals(args[0], "deid-peers", StringComparison.Ord
     return await DeidPeerComparisonRunner.RunAsync(args[1..], ours: null);
 }
 
+if (args.Length > 0 && string.Equals(args[0], "deid-photo-peers", StringComparison.Ordinal))
+{
+    return await PhotoPeerComparisonRunner.RunAsync(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -35,19 +35,14 @@ internal static class DeidPeerComparisonRunner
     /// <param name="ours">Builds our DICOM de-identifier for a batch key; null shows the row as not wired.</param>
     public static async Task<int> RunAsync(string[] args, Func<BatchKey, IFileDeidentifier>? ours)
     {
-        var dicomRoot = DicomRoot(Option(args, "--data"));
-        var workers = int.Parse(Option(args, "--workers") ?? Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        var dicomRoot = PeerInputs.DataFolder(PeerInputs.Option(args, "--data"), "dicom", "INVENTORY.tsv");
+        var workers = int.Parse(PeerInputs.Option(args, "--workers") ?? Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
         var inventory = DicomInventory.Load(dicomRoot);
         var scratch = Directory.CreateTempSubdirectory("visage-deid-peers-");
         try
         {
             var staged = Path.Combine(scratch.FullName, "in");
-            foreach (var file in inventory.Files)
-            {
-                var target = Path.Combine(staged, file.RelativePath);
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Copy(Path.Combine(dicomRoot, file.RelativePath), target);
-            }
+            PeerInputs.Stage(dicomRoot, inventory.Files.Select(f => f.RelativePath), staged);
 
             var runs = new List<ToolRun>
             {
@@ -247,17 +242,7 @@ internal static class DeidPeerComparisonRunner
         return lines;
     }
 
-    private static string DicomRoot(string? data)
-    {
-        var root = data ?? SharedDataLocator.Find();
-        return File.Exists(Path.Combine(root, "dicom", "INVENTORY.tsv")) ? Path.Combine(root, "dicom") : root;
-    }
 
-    private static string? Option(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
 
     private static string Inv(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
 
