@@ -22,8 +22,11 @@ if (args.Length > 0 && string.Equals(args[0], "gallery-load", StringComparison.O
 
 if (args.Length > 0 && string.Equals(args[0], "deid-peers", StringComparison.Ordinal))
 {
-    // The lead passes our DICOM de-identifier here (key => new ...); null reports it as not wired.
-    return await DeidPeerComparisonRunner.RunAsync(args[1..], ours: null);
+    // Ours as `visage deid dicom` runs it by default: Basic Profile + options, pixel cleaning with OCR and faces.
+    using var engine = new Visage.Face.FaceEngine(new Visage.Face.FaceEngineOptions(), Visage.Face.ModelStore.OpenDefault(null));
+    var ocr = new Visage.Deid.Text.TesseractOcr();
+    return await DeidPeerComparisonRunner.RunAsync(
+        args[1..], key => Visage.Deid.Dicom.DicomPipeline.Create(key, new Visage.Deid.Dicom.DicomDeidOptions(), [], ocr, engine));
 }
 
 if (args.Length > 0 && string.Equals(args[0], "deid-photo-peers", StringComparison.Ordinal))

@@ -53,5 +53,6 @@ var root = new RootCommand("Visage: privacy-first face recognition for healthcar
     SubjectsCommand.Create(host.Services),
     TemplatesCommand.Create(host.Services),
     AuditCommand.Create(host.Services),
+    DeidCommand.Create(host.Services, Deidentifiers.Create),
 };
 return await root.Parse(args).InvokeAsync();

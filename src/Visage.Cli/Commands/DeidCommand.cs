@@ -39,9 +39,9 @@ internal static class DeidCommand
             return RunAsync(DeidKind.Photos, common, parse, settings, services, factory, cancellationToken);
         }));
 
-        var dates = Choice("--dates", "DICOM dates: shift (per-patient offset from the batch key, keeps intervals), blank or keep.", "shift", "blank", "keep");
-        var keepPrivate = new Option<string[]>("--keep-private-tag") { Description = "A private tag gggg,eeee (hex) known to be safe to keep; repeatable.", Arity = ArgumentArity.ZeroOrMore };
-        keepPrivate.Validators.Add(result => Validate(result, result.GetValueOrDefault<string[]>(), ParsePrivateTag, "--keep-private-tag takes gggg,eeee in hex with an odd (private) group"));
+        var dates = Choice("--dates", "DICOM dates: shift (per-patient offset from the batch key, keeps intervals) or blank (the Basic Profile's dummies and removals).", "shift", "blank");
+        var keepPrivate = new Option<string[]>("--keep-private-tag") { Description = "A private attribute known to be safe to keep, as gggg,CREATOR,ee (hex group, private creator, hex element low byte), e.g. 0029,SIEMENS CSA HEADER,10; repeatable.", Arity = ArgumentArity.ZeroOrMore };
+        keepPrivate.Validators.Add(result => Validate(result, result.GetValueOrDefault<string[]>(), ParsePrivateTag, "--keep-private-tag takes gggg,CREATOR,ee: an odd (private) hex group, the private creator, a hex element byte"));
         var noPixelClean = new Option<bool>("--no-pixel-clean") { Description = "Do not redact burned-in text in pixel data (the output is then marked for review when burned-in text is likely)." };
         var dicom = new Command("dicom", "De-identify DICOM files (PS3.15 basic profile with retained-UID, shifted-date and pixel-clean options).")
         {
@@ -51,7 +51,7 @@ internal static class DeidCommand
         {
             var settings = DeidCommandSettings.Default with
             {
-                Dates = parse.GetValue(dates) switch { "blank" => DeidDates.Blank, "keep" => DeidDates.Keep, _ => DeidDates.Shift },
+                Dates = parse.GetValue(dates) == "blank" ? DeidDates.Blank : DeidDates.Shift,
                 KeepPrivateTags = (parse.GetValue(keepPrivate) ?? []).Select(t => ParsePrivateTag(t)!).ToList(),
                 CleanPixels = !parse.GetValue(noPixelClean),
             };
@@ -226,14 +226,16 @@ internal static class DeidCommand
         return numbers[2] > 0 && numbers[3] > 0 ? new DeidRegion(numbers[0], numbers[1], numbers[2], numbers[3]) : null;
     }
 
+    /// <summary>Private element numbers are only meaningful with their creator (PS3.5 7.8.1), so the creator is part of the tag.</summary>
     internal static DeidTag? ParsePrivateTag(string text)
     {
-        var parts = text.Trim().TrimStart('(').TrimEnd(')').Split(',');
-        return parts.Length == 2
+        var parts = text.Trim().Split(',');
+        return parts.Length == 3
             && ushort.TryParse(parts[0].Trim(), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var group)
-            && ushort.TryParse(parts[1].Trim(), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var element)
+            && parts[1].Trim().Length > 0
+            && byte.TryParse(parts[2].Trim(), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var element)
             && group % 2 == 1
-                ? new DeidTag(group, element)
+                ? new DeidTag(group, parts[1].Trim(), element)
                 : null;
     }
 

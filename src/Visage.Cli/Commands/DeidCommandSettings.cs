@@ -43,16 +43,15 @@ internal enum DeidText
     None,
 }
 
-/// <summary>DICOM dates: shifted by a per-patient offset from the batch key (intervals survive), blanked, or kept.</summary>
+/// <summary>DICOM dates: shifted by a per-patient offset from the batch key (intervals survive), or blanked.</summary>
 internal enum DeidDates
 {
     Shift,
     Blank,
-    Keep,
 }
 
 /// <summary>A pixel region (x, y, width, height) always redacted, e.g. where a device stamps the patient's name.</summary>
 internal sealed record DeidRegion(int X, int Y, int Width, int Height);
 
-/// <summary>A DICOM tag number (group, element), e.g. a private tag known to be safe to keep.</summary>
-internal sealed record DeidTag(ushort Group, ushort Element);
+/// <summary>A private DICOM attribute: group, private creator and the low byte of its element number.</summary>
+internal sealed record DeidTag(ushort Group, string Creator, byte Element);

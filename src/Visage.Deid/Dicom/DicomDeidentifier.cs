@@ -80,25 +80,24 @@ internal sealed class DicomDeidentifier : IFileDeidentifier
 
         var wantPixels = options.CleanPixelData || options.CleanRecognizableVisualFeatures;
         gdcm.Image? image = null;
-        gdcm.File file;
-        gdcm.Reader? reader = null;
-        var imageReader = pixels is not null && wantPixels ? new gdcm.ImageReader() : null;
-        imageReader?.SetFileName(inputPath);
-        if (imageReader is not null && imageReader.Read())
+        var reader = new gdcm.Reader();
+        reader.SetFileName(inputPath);
+        if (!reader.Read())
         {
-            image = imageReader.GetImage();
-            file = imageReader.GetFile();
+            return DeidFileReport.Failed(relativePath, "Not a readable DICOM file");
         }
-        else
-        {
-            reader = new gdcm.Reader();
-            reader.SetFileName(inputPath);
-            if (!reader.Read())
-            {
-                return DeidFileReport.Failed(relativePath, "Not a readable DICOM file");
-            }
 
-            file = reader.GetFile();
+        var file = reader.GetFile();
+        gdcm.ImageReader? imageReader = null;
+        if (pixels is not null && wantPixels && SafeForImageReader(file.GetDataSet()))
+        {
+            imageReader = new gdcm.ImageReader();
+            imageReader.SetFileName(inputPath);
+            if (imageReader.Read())
+            {
+                image = imageReader.GetImage();
+                file = imageReader.GetFile();
+            }
         }
 
         var source = file.GetDataSet();
@@ -165,6 +164,15 @@ internal sealed class DicomDeidentifier : IFileDeidentifier
         needsReview.AddRange(verification.NeedsReview);
         return new DeidFileReport(relativePath, outputPath, DeidStatus.Deidentified, null, actions, redactions, verification.Findings, needsReview);
     }
+
+    /// <summary>
+    /// Debian's GDCM keeps its assertions, and its image reader aborts the whole process on some objects the plain
+    /// reader handles: no pixel data at all, or a Frame Increment Pointer without Number of Frames (RT Dose files in
+    /// the test data). Those are de-identified from the plain read; their pixels, if any, are flagged for review.
+    /// </summary>
+    private static bool SafeForImageReader(gdcm.DataSet dataSet) =>
+        dataSet.FindDataElement(PixelDataTag)
+        && !(dataSet.FindDataElement(new gdcm.Tag(0x0028, 0x0009)) && !dataSet.FindDataElement(new gdcm.Tag(0x0028, 0x0008)));
 
     private static DicomObjectInfo ObjectInfo(gdcm.DataSet source, DicomIdentifyingValues known)
     {

@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using Visage.Deid.Batch;
 using Visage.Deid.Dicom;
 using Visage.Deid.Reports;
+using Visage.Deid.Text;
+using Visage.Face;
 
 namespace Visage.Deid.Tests.Dicom;
 
@@ -17,7 +19,9 @@ public sealed class DicomCorpusFixture : IDisposable
         Directory.CreateDirectory(outputRoot);
         Directory.CreateDirectory(badRoot);
         Key = new BatchKey(RandomNumberGenerator.GetBytes(BatchKey.KeyBytes));
-        var deidentifier = new DicomDeidentifier(Key, Options);
+        // The pipeline `visage deid dicom` runs: attributes, then burned-in text and faces through the pixel cleaner.
+        engine = new FaceEngine(new FaceEngineOptions(), ModelStore.OpenDefault(null));
+        var deidentifier = DicomPipeline.Create(Key, Options, [], new TesseractOcr(), engine);
 
         InputRoot = TestData.Path("dicom");
         var inputs = Directory.EnumerateFiles(InputRoot, "*", SearchOption.AllDirectories)
@@ -42,6 +46,7 @@ public sealed class DicomCorpusFixture : IDisposable
         originalDumps = new(() => Dcmdump.Read([.. Succeeded.Select(r => r.Input)]));
     }
 
+    private readonly FaceEngine engine;
     private readonly Lazy<IReadOnlyDictionary<string, IReadOnlyList<DumpedElement>>> outputDumps;
     private readonly Lazy<IReadOnlyDictionary<string, IReadOnlyList<DumpedElement>>> originalDumps;
 
@@ -79,6 +84,7 @@ public sealed class DicomCorpusFixture : IDisposable
 
     public void Dispose()
     {
+        engine.Dispose();
         Key.Dispose();
         Directory.Delete(WorkRoot, recursive: true);
     }

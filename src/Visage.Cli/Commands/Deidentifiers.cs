@@ -1,0 +1,53 @@
+using Microsoft.Extensions.DependencyInjection;
+using Visage.Deid.Batch;
+using Visage.Deid.Dicom;
+using Visage.Deid.Dicom.Pixels;
+using Visage.Deid.Photos;
+using Visage.Deid.Redaction;
+using Visage.Deid.Text;
+using Visage.Face;
+
+namespace Visage.Cli.Commands;
+
+/// <summary>The host's <see cref="DeidentifierFactory"/>: maps the command's settings onto the real de-identifiers.</summary>
+internal static class Deidentifiers
+{
+    public static IFileDeidentifier Create(DeidKind kind, BatchKey key, DeidCommandSettings settings, IServiceProvider services) => kind switch
+    {
+        DeidKind.Photos => new PhotoDeidentifier(services.GetRequiredService<FaceEngine>(), new TesseractOcr(), PhotoOptions(settings)),
+        DeidKind.Dicom => Dicom(key, settings, services),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    internal static DicomDeidOptions DicomOptions(DeidCommandSettings settings) => new()
+    {
+        RetainLongitudinalModifiedDates = settings.Dates == DeidDates.Shift,
+        CleanPixelData = settings.CleanPixels,
+        KeptPrivateTags = [.. settings.KeepPrivateTags.Select(t => new DicomPrivateTag(t.Group, t.Creator, t.Element))],
+    };
+
+    /// <summary>Burned-in text unless --no-pixel-clean, faces in photographic objects, --region boxes on every object.</summary>
+    private static DicomDeidentifier Dicom(BatchKey key, DeidCommandSettings settings, IServiceProvider services) =>
+        DicomPipeline.Create(
+            key,
+            DicomOptions(settings),
+            [.. settings.Regions.Select(r => new ConfiguredRegion(null, null, null, r.X, r.Y, r.Width, r.Height))],
+            new TesseractOcr(),
+            services.GetRequiredService<FaceEngine>());
+
+    internal static PhotoDeidOptions PhotoOptions(DeidCommandSettings settings) => new()
+    {
+        RedactFaces = settings.Faces != DeidFaces.None,
+        FaceSelection = settings.Faces == DeidFaces.AllButLargest ? FaceSelection.AllButLargest : FaceSelection.All,
+        RedactionStyle = settings.Style switch
+        {
+            DeidStyle.Blur => RedactionStyle.Blur,
+            DeidStyle.Pixelate => RedactionStyle.Pixelate,
+            _ => RedactionStyle.SolidBox,
+        },
+        RedactText = settings.Text != DeidText.None,
+        RedactAllText = settings.Text == DeidText.All,
+        KnownIdentifyingValues = settings.KnownValues,
+        ManualRegions = [.. settings.Regions.Select(r => new ImageRegion(r.X, r.Y, r.Width, r.Height))],
+    };
+}
