@@ -70,18 +70,8 @@ internal static class DeidPeerComparisonRunner
     private static async Task<ToolRun> RunBatchAsync(
         string name, string mode, DicomInventory inventory, string staged, string scratch, string folder, Func<BatchKey, IFileDeidentifier> create, int workers)
     {
-        Console.WriteLine($"{name} ...");
-        using var key = BatchKey.Create();
-        var folders = DeidFolders.Resolve(staged, Path.Combine(scratch, folder));
-        var deidentifier = create(key);
-        var clock = Stopwatch.StartNew();
-        var report = await new DeidBatch(folders, deidentifier, key, workers).RunAsync(null, CancellationToken.None);
-        clock.Stop();
-        (deidentifier as IDisposable)?.Dispose();
-        var outputs = report.Files
-            .Where(f => f.Output is not null)
-            .ToDictionary(f => f.Input, f => Path.Combine(folders.Output, f.Output!), StringComparer.Ordinal);
-        return new ToolRun(name, mode, clock.Elapsed, outputs, Wired: true);
+        var (elapsed, outputs) = await PeerInputs.RunBatchAsync(name, staged, Path.Combine(scratch, folder), create, workers);
+        return new ToolRun(name, mode, elapsed, outputs, Wired: true);
     }
 
     private static ToolRun RunGdcmanon(DicomInventory inventory, string staged, string scratch)

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Visage.Deid.Batch;
 using Visage.Face;
 
 namespace Visage.Benchmarks.Deid;
@@ -27,5 +29,26 @@ internal static class PeerInputs
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(Path.Combine(sourceRoot, relative), target);
         }
+    }
+
+    /// <summary>
+    /// Runs a de-identifier over the staged copies through <see cref="DeidBatch"/>, as <c>visage deid</c> does; returns
+    /// the wall time and each input's output path.
+    /// </summary>
+    public static async Task<(TimeSpan Elapsed, Dictionary<string, string> Outputs)> RunBatchAsync(
+        string name, string staged, string output, Func<BatchKey, IFileDeidentifier> create, int workers)
+    {
+        Console.WriteLine($"{name} ...");
+        using var key = BatchKey.Create();
+        var folders = DeidFolders.Resolve(staged, output);
+        var deidentifier = create(key);
+        var clock = Stopwatch.StartNew();
+        var report = await new DeidBatch(folders, deidentifier, key, workers).RunAsync(null, CancellationToken.None);
+        clock.Stop();
+        (deidentifier as IDisposable)?.Dispose();
+        var outputs = report.Files
+            .Where(f => f.Output is not null)
+            .ToDictionary(f => f.Input, f => Path.Combine(folders.Output, f.Output!), StringComparer.Ordinal);
+        return (clock.Elapsed, outputs);
     }
 }

@@ -62,18 +62,8 @@ internal static class PhotoPeerComparisonRunner
     private static async Task<PhotoPeerRun> RunBatchAsync(
         string name, string mode, IReadOnlyList<PhotoPeerFile> files, string staged, string scratch, string folder, Func<IFileDeidentifier> create, int workers)
     {
-        Console.WriteLine($"{name} ...");
-        using var key = BatchKey.Create();
-        var folders = DeidFolders.Resolve(staged, Path.Combine(scratch, folder));
-        var deidentifier = create();
-        var clock = Stopwatch.StartNew();
-        var report = await new DeidBatch(folders, deidentifier, key, workers).RunAsync(null, CancellationToken.None);
-        clock.Stop();
-        (deidentifier as IDisposable)?.Dispose();
-        var outputs = report.Files
-            .Where(f => f.Output is not null)
-            .ToDictionary(f => f.Input, f => Path.Combine(folders.Output, f.Output!), StringComparer.Ordinal);
-        return new PhotoPeerRun(name, mode, clock.Elapsed, files, outputs);
+        var (elapsed, outputs) = await PeerInputs.RunBatchAsync(name, staged, Path.Combine(scratch, folder), _ => create(), workers);
+        return new PhotoPeerRun(name, mode, elapsed, files, outputs);
     }
 
     private static PhotoPeerRun RunExiftool(IReadOnlyList<PhotoPeerFile> files, string staged, string scratch)

@@ -25,6 +25,13 @@ internal sealed class DicomCharacterSet
     public static DicomCharacterSet Default { get; } = new(Latin1, false);
 
     /// <summary>From the raw value of (0008,0005), e.g. "ISO_IR 100" or "\ISO 2022 IR 87".</summary>
+    /// <summary>The character set a data set's own text uses: its Specific Character Set, else the one it inherits from its parent.</summary>
+    public static DicomCharacterSet ForDataSet(gdcm.DataSet dataSet, DicomCharacterSet inherited)
+    {
+        var terms = DicomElementValue.FindText(dataSet, 0x0008, 0x0005, Default);
+        return terms is null ? inherited : FromTerms(terms);
+    }
+
     public static DicomCharacterSet FromTerms(string? specificCharacterSet)
     {
         if (string.IsNullOrWhiteSpace(specificCharacterSet))

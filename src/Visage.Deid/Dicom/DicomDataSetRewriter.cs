@@ -61,11 +61,7 @@ internal sealed class DicomDataSetRewriter
     private gdcm.DataSet Rewrite(gdcm.DataSet source, DicomCharacterSet charset, PatientContext patient, string path, int depth, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        var characterSet = DicomElementValue.FindText(source, 0x0008, 0x0005, DicomCharacterSet.Default);
-        if (characterSet is not null)
-        {
-            charset = DicomCharacterSet.FromTerms(characterSet);
-        }
+        charset = DicomCharacterSet.ForDataSet(source, charset);
 
         var result = new gdcm.DataSet();
         var cursor = new gdcm.CSharpDataSet(source);

@@ -137,11 +137,7 @@ internal sealed class DicomVerifier(DicomDeidOptions options)
 
         public void Walk(gdcm.DataSet dataSet, DicomCharacterSet charset, string path, int depth)
         {
-            var characterSet = DicomElementValue.FindText(dataSet, 0x0008, 0x0005, DicomCharacterSet.Default);
-            if (characterSet is not null)
-            {
-                charset = DicomCharacterSet.FromTerms(characterSet);
-            }
+            charset = DicomCharacterSet.ForDataSet(dataSet, charset);
 
             var cursor = new gdcm.CSharpDataSet(dataSet);
             for (; !cursor.IsAtEnd(); cursor.Next())
