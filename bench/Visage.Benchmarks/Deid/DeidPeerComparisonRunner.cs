@@ -32,8 +32,8 @@ internal static class DeidPeerComparisonRunner
     ];
 
     /// <param name="args">Verb arguments.</param>
-    /// <param name="ours">Builds our DICOM de-identifier for a batch key; null shows the row as not wired.</param>
-    public static async Task<int> RunAsync(string[] args, Func<BatchKey, IFileDeidentifier>? ours)
+    /// <param name="ours">Our configurations, each a row: its name, what it does, and how to build it for a batch key.</param>
+    public static async Task<int> RunAsync(string[] args, IReadOnlyList<(string Name, string Mode, Func<BatchKey, IFileDeidentifier> Create)> ours)
     {
         var dicomRoot = PeerInputs.DataFolder(PeerInputs.Option(args, "--data"), "dicom", "INVENTORY.tsv");
         var workers = int.Parse(PeerInputs.Option(args, "--workers") ?? Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
@@ -49,10 +49,11 @@ internal static class DeidPeerComparisonRunner
                 await RunBatchAsync("baseline: unmodified copy", "no de-identification; calibrates the residue check", inventory, staged, scratch.FullName, "copy", _ => new PassThroughDeidentifier(), workers),
                 RunGdcmanon(inventory, staged, scratch.FullName),
                 RunDcmodify(inventory, staged, scratch.FullName),
-                ours is null
-                    ? new ToolRun("Visage (ours)", "not wired: pass our IFileDeidentifier to DeidPeerComparisonRunner.RunAsync", TimeSpan.Zero, new Dictionary<string, string>(StringComparer.Ordinal), Wired: false)
-                    : await RunBatchAsync("Visage (ours)", $"DeidBatch, {workers} workers, our DICOM de-identifier", inventory, staged, scratch.FullName, "ours", ours, workers),
             };
+            for (var i = 0; i < ours.Count; i++)
+            {
+                runs.Add(await RunBatchAsync(ours[i].Name, Inv($"{ours[i].Mode}; DeidBatch, {workers} workers"), inventory, staged, scratch.FullName, Inv($"ours-{i}"), ours[i].Create, workers));
+            }
 
             var lines = Render(inventory, runs, workers);
             Console.WriteLine();
@@ -71,7 +72,7 @@ internal static class DeidPeerComparisonRunner
         string name, string mode, DicomInventory inventory, string staged, string scratch, string folder, Func<BatchKey, IFileDeidentifier> create, int workers)
     {
         var (elapsed, outputs) = await PeerInputs.RunBatchAsync(name, staged, Path.Combine(scratch, folder), create, workers);
-        return new ToolRun(name, mode, elapsed, outputs, Wired: true);
+        return new ToolRun(name, mode, elapsed, outputs);
     }
 
     private static ToolRun RunGdcmanon(DicomInventory inventory, string staged, string scratch)
@@ -135,8 +136,7 @@ internal static class DeidPeerComparisonRunner
             ExternalTool.Version("gdcmanon").Split('$')[0].Trim().TrimEnd(':'),
             $"PS3.15 E.1.1 basic profile (-e, throwaway self-signed certificate; originals AES-256-encrypted into (0400,0500)); directory mode, one process, restarted {runs - 1} times after files it could not write",
             elapsed,
-            Existing(inventory, output),
-            Wired: true);
+            Existing(inventory, output));
     }
 
     private static ToolRun RunDcmodify(DicomInventory inventory, string staged, string scratch)
@@ -169,8 +169,7 @@ internal static class DeidPeerComparisonRunner
             ExternalTool.Version("dcmodify").Trim('$').Trim(),
             $"in place on copies: {EmptiedTags.Length} basic-profile attributes emptied (Z), {RemovedTags.Length} removed (X), private tags erased, new study/series/instance UIDs; one process",
             clock.Elapsed,
-            Existing(inventory, output),
-            Wired: true);
+            Existing(inventory, output));
     }
 
     private static Dictionary<string, string> Existing(DicomInventory inventory, string output) =>
@@ -196,12 +195,6 @@ internal static class DeidPeerComparisonRunner
         var byField = new List<(string Tool, Dictionary<string, int> Counts)>();
         foreach (var run in runs)
         {
-            if (!run.Wired)
-            {
-                lines.Add($"| {run.Name} | {run.Mode} | - | - | - | - | - | - | - |");
-                continue;
-            }
-
             Console.WriteLine($"scanning {run.Name} outputs for residue ...");
             var found = new ConcurrentDictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
             Parallel.ForEach(inventory.Files, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, file =>
@@ -236,5 +229,5 @@ internal static class DeidPeerComparisonRunner
 
     private static string Inv(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private sealed record ToolRun(string Name, string Mode, TimeSpan Elapsed, IReadOnlyDictionary<string, string> Outputs, bool Wired);
+    private sealed record ToolRun(string Name, string Mode, TimeSpan Elapsed, IReadOnlyDictionary<string, string> Outputs);
 }
