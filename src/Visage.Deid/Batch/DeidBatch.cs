@@ -11,11 +11,14 @@ namespace Visage.Deid.Batch;
 /// pseudonymous names (original names and paths can carry PHI). An output appears only complete and only when its
 /// file was de-identified; a failing or throwing file becomes a Failed report and the batch goes on. Per-file
 /// reports in the secure zone double as resume markers, so a killed or cancelled batch continues where it stopped.
+/// A file in progress has a started marker beside them: one left by a run that died (a file that makes a native
+/// library abort the process, or a kill) fails that file with the reason instead of retrying it forever.
 /// </summary>
 internal sealed partial class DeidBatch
 {
     public const string PseudonymPurpose = "file";
     private const string PartialMarker = ".partial";
+    private const string StartedMarker = ".started";
     private readonly DeidFolders folders;
     private readonly IFileDeidentifier deidentifier;
     private readonly BatchKey key;
@@ -58,6 +61,12 @@ internal sealed partial class DeidBatch
             if (TryLoadFinished(pseudonym) is { } done)
             {
                 reports[pseudonym] = done;
+            }
+            else if (!retryFailed && File.Exists(StartedMarkerPath(pseudonym)))
+            {
+                reports[pseudonym] = Finish(pseudonym, DeidFileReport.Failed(
+                    input.RelativePath,
+                    "A previous run stopped while de-identifying this file (the process crashed or was killed); not retried automatically. Check the file, then rerun with --retry-failed."));
             }
             else
             {
@@ -115,11 +124,13 @@ internal sealed partial class DeidBatch
 
             final = Path.Combine(folders.Output, pseudonym + extension);
             temp = Path.Combine(folders.Output, "." + pseudonym + PartialMarker + extension);
+            File.WriteAllBytes(StartedMarkerPath(pseudonym), []);
             report = deidentifier.Deidentify(input.FullPath, input.RelativePath, temp, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             Delete(temp);
+            Delete(StartedMarkerPath(pseudonym));
             throw;
         }
 #pragma warning disable CA1031 // Any de-identifier exception fails this file only; the type name carries no PHI.
@@ -140,14 +151,25 @@ internal sealed partial class DeidBatch
             Delete(final);
 
             // A de-identifier that gave up because of cancellation has not failed the file: leave it for the rerun.
-            cancellationToken.ThrowIfCancellationRequested();
+            if (cancellationToken.IsCancellationRequested)
+            {
+                Delete(StartedMarkerPath(pseudonym));
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             report = report.Status == DeidStatus.Deidentified
                 ? DeidFileReport.Failed(input.RelativePath, "The de-identifier reported success but wrote no output.")
                 : report with { Input = input.RelativePath, Output = null };
         }
 
-        // Written last: its presence means this input is finished.
+        return Finish(pseudonym, report);
+    }
+
+    /// <summary>Writes the per-file report (its presence means this input is finished), then drops the started marker.</summary>
+    private DeidFileReport Finish(string pseudonym, DeidFileReport report)
+    {
         DeidReportJson.Write(FileReportPath(pseudonym), report);
+        Delete(StartedMarkerPath(pseudonym));
         return report;
     }
 
@@ -175,6 +197,8 @@ internal sealed partial class DeidBatch
     }
 
     private string FileReportPath(string pseudonym) => Path.Combine(folders.FileReports, pseudonym + ".json");
+
+    private string StartedMarkerPath(string pseudonym) => Path.Combine(folders.FileReports, pseudonym + StartedMarker);
 
     // Left by a run that was killed mid-file; never renamed into place, so never a finished output.
     private void RemoveStalePartials()

@@ -146,6 +146,32 @@ public sealed partial class DeidBatchTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_FileARunDiedOn_FailsWithTheReasonInsteadOfLoopingUntilRetried()
+    {
+        scratch.Write("a.txt", "good a");
+        scratch.Write("poison.txt", "good but it killed the last run");
+        var folders = DeidFolders.Resolve(scratch.Input, scratch.Output);
+        using var key = BatchKey.Create();
+        // What a run killed inside the de-identifier leaves: the started marker, no report, no output.
+        Directory.CreateDirectory(folders.FileReports);
+        File.WriteAllBytes(Path.Combine(folders.FileReports, key.Pseudonym("file", "poison.txt") + ".started"), []);
+
+        var deidentifier = new CopyingDeidentifier();
+        var report = await new DeidBatch(folders, deidentifier, key, 1).RunAsync(null, CancellationToken.None);
+
+        Assert.Equal(["a.txt"], deidentifier.Processed);
+        var poison = report.Files.Single(f => f.Input == "poison.txt");
+        Assert.Equal(DeidStatus.Failed, poison.Status);
+        Assert.Contains("previous run stopped", poison.Error, StringComparison.Ordinal);
+        Assert.Single(Directory.GetFiles(folders.Output));
+        Assert.Empty(Directory.GetFiles(folders.FileReports, "*.started"));
+
+        var retried = await new DeidBatch(folders, deidentifier, key, 1, retryFailed: true).RunAsync(null, CancellationToken.None);
+        Assert.Equal(DeidStatus.Deidentified, retried.Files.Single(f => f.Input == "poison.txt").Status);
+        Assert.Empty(Directory.GetFiles(folders.FileReports, "*.started"));
+    }
+
+    [Fact]
     public async Task RunAsync_Rerun_SkipsFinishedFilesIncludingFailedOnes_RedoesDeletedOutput()
     {
         scratch.Write("a.txt", "good a");
