@@ -55,4 +55,5 @@ var root = new RootCommand("Visage: privacy-first face recognition for healthcar
     AuditCommand.Create(host.Services),
     DeidCommand.Create(host.Services, Deidentifiers.Create),
 };
+root.Subcommands.Single(c => c.Name == "deid").Subcommands.Add(DeidWorker.Create(host.Services, Deidentifiers.CreateInProcess));
 return await root.Parse(args).InvokeAsync();

@@ -70,6 +70,29 @@ public sealed class DeidCommandTests : IDisposable
         Assert.Equal(1, CountStatus(Report(output), "Failed"));
     }
 
+    [Fact]
+    public async Task Dicom_WorkerDiesOnAFile_ThatFileFailsAndTheBatchGoesOn()
+    {
+        var input = Stage(
+            ("ankle.dcm", Path.Combine("dicom", "debian_octave-dicom", "CT-MONO2-16-ankle.dcm")),
+            ("poison.dcm", Path.Combine("dicom", "debian_python3-pydicom", "test_files", "CT_small.dcm")),
+            ("scout.dcm", Path.Combine("dicom", "debian_heudiconv", "01-anat-scout", "0001.dcm")));
+        var output = Path.Combine(root.FullName, "out");
+        // The worker process aborts on poison.dcm, as Debian's GDCM does on some malformed objects.
+        var start = VisageProcess.StartInfo(root.FullName, "deid", "dicom", input, output, "--workers", "1", "--no-pixel-clean");
+        start.Environment["VISAGE_TEST_DEID_WORKER_CRASH_ON"] = "poison.dcm";
+
+        var run = await VisageProcess.RunAsync(start);
+
+        Assert.True(run.ExitCode == 11, run.Output);
+        Assert.Equal(2, Directory.GetFiles(output).Length);
+        var files = Report(output).GetProperty("files").EnumerateArray().ToList();
+        var poison = files.Single(f => f.GetProperty("input").GetString() == "poison.dcm");
+        Assert.Equal("Failed", poison.GetProperty("status").GetString());
+        Assert.Contains("worker process died", poison.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(2, files.Count(f => f.GetProperty("status").GetString() == "Deidentified"));
+    }
+
     private string Stage(params (string Name, string Source)[] files)
     {
         var input = Directory.CreateDirectory(Path.Combine(root.FullName, "in")).FullName;

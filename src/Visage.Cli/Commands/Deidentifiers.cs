@@ -12,7 +12,15 @@ namespace Visage.Cli.Commands;
 /// <summary>The host's <see cref="DeidentifierFactory"/>: maps the command's settings onto the real de-identifiers.</summary>
 internal static class Deidentifiers
 {
-    public static IFileDeidentifier Create(DeidKind kind, BatchKey key, DeidCommandSettings settings, IServiceProvider services) => kind switch
+    /// <summary>
+    /// What a batch uses: DICOM runs in worker processes (<see cref="IsolatedDeidentifier"/>) because GDCM can abort
+    /// the process on a malformed object; photos run in process.
+    /// </summary>
+    public static IFileDeidentifier Create(DeidKind kind, BatchKey key, DeidCommandSettings settings, IServiceProvider services) =>
+        kind == DeidKind.Dicom ? new IsolatedDeidentifier(kind, key, settings, ".dcm") : CreateInProcess(kind, key, settings, services);
+
+    /// <summary>The de-identifiers themselves, as a worker process (or the photo batch) runs them.</summary>
+    public static IFileDeidentifier CreateInProcess(DeidKind kind, BatchKey key, DeidCommandSettings settings, IServiceProvider services) => kind switch
     {
         DeidKind.Photos => new PhotoDeidentifier(services.GetRequiredService<FaceEngine>(), new TesseractOcr(), PhotoOptions(settings)),
         DeidKind.Dicom => Dicom(key, settings, services),

@@ -27,6 +27,9 @@ public sealed class BatchKey : IDisposable
 
     public static BatchKey Create() => new(RandomNumberGenerator.GetBytes(KeyBytes));
 
+    /// <summary>A copy of the key, to hand to a worker process over a private pipe (never a file, argument or variable).</summary>
+    internal byte[] Export() => (byte[])key.Clone();
+
     /// <summary>A DICOM UID "2.25.&lt;decimal of 128 bits&gt;" (PS3.5 B.2) derived from the original UID.</summary>
     public string DeriveUid(string originalUid)
     {

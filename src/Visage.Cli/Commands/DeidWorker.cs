@@ -1,0 +1,68 @@
+using System.CommandLine;
+using System.Text.Json;
+using Visage.Deid.Batch;
+using Visage.Deid.Reports;
+
+namespace Visage.Cli.Commands;
+
+/// <summary>
+/// <c>visage deid worker</c> (hidden): serves one de-identifier over stdin/stdout for <see cref="IsolatedDeidentifier"/>,
+/// so a native library that aborts on a malformed file takes down this process, not the batch. Protocol, one JSON
+/// object per line: the parent sends <see cref="WorkerStart"/> (with the batch key: a private pipe, never argv or
+/// the environment), then one <see cref="WorkerRequest"/> per file and reads one <see cref="DeidFileReport"/> back.
+/// </summary>
+internal static class DeidWorker
+{
+    public const string CommandName = "worker";
+
+    /// <summary>Fault injection for the crash test only: the worker dies on the file with this relative path.</summary>
+    public const string CrashOnVariable = "VISAGE_TEST_DEID_WORKER_CRASH_ON";
+
+    public static readonly JsonSerializerOptions Wire = new(DeidReportJson.Options) { WriteIndented = false };
+
+    public static Command Create(IServiceProvider services, DeidentifierFactory factory)
+    {
+        var command = new Command(CommandName, "Serve one de-identifier to a batch over stdin/stdout (internal).") { Hidden = true };
+        command.SetAction((_, cancellationToken) => RunAsync(services, factory, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(IServiceProvider services, DeidentifierFactory factory, CancellationToken cancellationToken)
+    {
+        using var input = new StreamReader(Console.OpenStandardInput());
+        await using var output = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = true };
+        if (await input.ReadLineAsync(cancellationToken) is not { } hello)
+        {
+            return ExitCodes.BadInput;
+        }
+
+        var start = JsonSerializer.Deserialize<WorkerStart>(hello, Wire) ?? throw new JsonException("Empty worker start.");
+        using var key = new BatchKey(Convert.FromBase64String(start.Key));
+        var deidentifier = factory(start.Kind, key, start.Settings, services);
+        var crashOn = Environment.GetEnvironmentVariable(CrashOnVariable);
+        try
+        {
+            while (await input.ReadLineAsync(cancellationToken) is { } line)
+            {
+                var request = JsonSerializer.Deserialize<WorkerRequest>(line, Wire) ?? throw new JsonException("Empty worker request.");
+                if (crashOn is not null && string.Equals(crashOn, request.Relative, StringComparison.Ordinal))
+                {
+                    Environment.FailFast("Crash injected by the test.");
+                }
+
+                var report = deidentifier.Deidentify(request.Input, request.Relative, request.Output, cancellationToken);
+                await output.WriteLineAsync(JsonSerializer.Serialize(report, Wire));
+            }
+        }
+        finally
+        {
+            (deidentifier as IDisposable)?.Dispose();
+        }
+
+        return ExitCodes.Success;
+    }
+}
+
+internal sealed record WorkerStart(DeidKind Kind, string Key, DeidCommandSettings Settings);
+
+internal sealed record WorkerRequest(string Input, string Relative, string Output);

@@ -1,0 +1,125 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json;
+using Visage.Deid.Batch;
+using Visage.Deid.Reports;
+
+namespace Visage.Cli.Commands;
+
+/// <summary>
+/// Runs a de-identifier in <c>visage deid worker</c> child processes, one per batch worker, reused across files.
+/// Debian's GDCM keeps its assertions and aborts the process on some malformed objects; here that ends one worker,
+/// the file gets a Failed report with the reason, and the next file starts a fresh worker — the batch goes on.
+/// </summary>
+internal sealed class IsolatedDeidentifier(DeidKind kind, BatchKey key, DeidCommandSettings settings, string outputExtension) : IFileDeidentifier, IDisposable
+{
+    private readonly ConcurrentBag<Worker> idle = [];
+
+    public string OutputExtension(string inputPath) => outputExtension;
+
+    public DeidFileReport Deidentify(string inputPath, string relativePath, string outputPath, CancellationToken cancellationToken)
+    {
+        var worker = idle.TryTake(out var reused) ? reused : Worker.Start(kind, key, settings);
+        string? reply;
+        try
+        {
+            reply = worker.Call(JsonSerializer.Serialize(new WorkerRequest(inputPath, relativePath, outputPath), DeidWorker.Wire), cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            worker.Dispose();
+            File.Delete(outputPath);
+            throw;
+        }
+
+        if (reply is null)
+        {
+            worker.Dispose();
+            File.Delete(outputPath);
+            return DeidFileReport.Failed(relativePath, "The worker process died on this file (a native library aborted, typically on a malformed object); nothing was written.");
+        }
+
+        idle.Add(worker);
+        return JsonSerializer.Deserialize<DeidFileReport>(reply, DeidWorker.Wire) ?? DeidFileReport.Failed(relativePath, "The worker sent no report.");
+    }
+
+    public void Dispose()
+    {
+        while (idle.TryTake(out var worker))
+        {
+            worker.Dispose();
+        }
+    }
+
+    private sealed class Worker : IDisposable
+    {
+        private readonly Process process;
+
+        private Worker(Process process) => this.process = process;
+
+        public static Worker Start(DeidKind kind, BatchKey key, DeidCommandSettings settings)
+        {
+            var host = Environment.ProcessPath ?? throw new InvalidOperationException("The running executable is unknown.");
+            var start = new ProcessStartInfo(host) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+            // Run as `dotnet visage.dll`: the worker is the same assembly, started the same way.
+            if (string.Equals(Path.GetFileNameWithoutExtension(host), "dotnet", StringComparison.Ordinal))
+            {
+                start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
+            }
+
+            start.ArgumentList.Add("deid");
+            start.ArgumentList.Add(DeidWorker.CommandName);
+            var process = Process.Start(start) ?? throw new InvalidOperationException("The de-identification worker could not be started.");
+            var secret = key.Export();
+            try
+            {
+                process.StandardInput.WriteLine(JsonSerializer.Serialize(new WorkerStart(kind, Convert.ToBase64String(secret), settings), DeidWorker.Wire));
+                process.StandardInput.Flush();
+            }
+            finally
+            {
+                System.Security.Cryptography.CryptographicOperations.ZeroMemory(secret);
+            }
+
+            return new Worker(process);
+        }
+
+        /// <summary>Sends one request line and waits for its reply; null when the worker died first.</summary>
+        public string? Call(string request, CancellationToken cancellationToken)
+        {
+            try
+            {
+                process.StandardInput.WriteLine(request);
+                process.StandardInput.Flush();
+            }
+            catch (IOException)
+            {
+                return null;
+            }
+
+            return process.StandardOutput.ReadLineAsync(cancellationToken).AsTask().GetAwaiter().GetResult();
+        }
+
+        public void Dispose()
+        {
+            try
+            {
+                if (!process.HasExited)
+                {
+                    process.StandardInput.Close();
+                    if (!process.WaitForExit(TimeSpan.FromSeconds(5)))
+                    {
+                        process.Kill(entireProcessTree: true);
+                    }
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // Already gone.
+            }
+
+            process.Dispose();
+        }
+    }
+}
