@@ -64,12 +64,8 @@ internal sealed class DicomDataSetRewriter
         charset = DicomCharacterSet.ForDataSet(source, charset);
 
         var result = new gdcm.DataSet();
-        var cursor = new gdcm.CSharpDataSet(source);
-        for (; !cursor.IsAtEnd(); cursor.Next())
+        foreach (var (element, group, number) in DicomElementValue.Elements(source))
         {
-            var element = cursor.GetCurrent();
-            var tag = element.GetTag();
-            ushort group = tag.GetGroup(), number = tag.GetElement();
             var target = path + DicomElementValue.Name(group, number);
             if (number == 0)
             {

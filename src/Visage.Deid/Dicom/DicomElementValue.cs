@@ -6,6 +6,18 @@ namespace Visage.Deid.Dicom;
 /// <summary>Reads and writes GDCM element values as bytes and names tags, taking a VR from the dictionary when the file has none (implicit VR).</summary>
 internal static class DicomElementValue
 {
+    /// <summary>Every element of a data set (or file meta header), in tag order, with its group and element numbers.</summary>
+    public static IEnumerable<(gdcm.DataElement Element, ushort Group, ushort Number)> Elements(gdcm.DataSet dataSet)
+    {
+        var cursor = new gdcm.CSharpDataSet(dataSet);
+        for (; !cursor.IsAtEnd(); cursor.Next())
+        {
+            var element = cursor.GetCurrent();
+            var tag = element.GetTag();
+            yield return (element, tag.GetGroup(), tag.GetElement());
+        }
+    }
+
     private static readonly HashSet<gdcm.VR.VRType> StringVrs =
     [
         gdcm.VR.VRType.AE, gdcm.VR.VRType.AS, gdcm.VR.VRType.CS, gdcm.VR.VRType.DA, gdcm.VR.VRType.DS,

@@ -55,12 +55,8 @@ internal sealed class DicomIdentifyingValues
     {
         charset = DicomCharacterSet.ForDataSet(dataSet, charset);
 
-        var cursor = new gdcm.CSharpDataSet(dataSet);
-        for (; !cursor.IsAtEnd(); cursor.Next())
+        foreach (var (element, group, number) in DicomElementValue.Elements(dataSet))
         {
-            var element = cursor.GetCurrent();
-            var tag = element.GetTag();
-            ushort group = tag.GetGroup(), number = tag.GetElement();
             if ((group & 1) == 1 || number == 0)
             {
                 continue;

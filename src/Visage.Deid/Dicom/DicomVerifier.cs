@@ -139,12 +139,8 @@ internal sealed class DicomVerifier(DicomDeidOptions options)
         {
             charset = DicomCharacterSet.ForDataSet(dataSet, charset);
 
-            var cursor = new gdcm.CSharpDataSet(dataSet);
-            for (; !cursor.IsAtEnd(); cursor.Next())
+            foreach (var (element, group, number) in DicomElementValue.Elements(dataSet))
             {
-                var element = cursor.GetCurrent();
-                var tag = element.GetTag();
-                ushort group = tag.GetGroup(), number = tag.GetElement();
                 var location = path + DicomElementValue.Name(group, number);
                 if (group == 0x0012 && number is 0x0063 or 0x0064)
                 {
