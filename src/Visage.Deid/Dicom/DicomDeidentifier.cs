@@ -160,7 +160,7 @@ internal sealed class DicomDeidentifier : IFileDeidentifier
         GC.KeepAlive(reader);
         GC.KeepAlive(imageReader);
 
-        var verification = verifier.Verify(inputPath, outputPath, ct);
+        var verification = verifier.Verify(known, outputPath, ct);
         needsReview.AddRange(verification.NeedsReview);
         return new DeidFileReport(relativePath, outputPath, DeidStatus.Deidentified, null, actions, redactions, verification.Findings, needsReview);
     }

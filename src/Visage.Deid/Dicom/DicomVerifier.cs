@@ -9,7 +9,7 @@ namespace Visage.Deid.Dicom;
 internal sealed record DicomVerification(IReadOnlyList<VerificationFinding> Findings, IReadOnlyList<string> NeedsReview);
 
 /// <summary>
-/// Independent rescan of a de-identified DICOM file: re-reads the original and the output from disk and reports
+/// Independent rescan of a de-identified DICOM file: reads the output back from disk and reports
 /// <list type="bullet">
 /// <item>every original identifying value (see <see cref="DicomIdentifyingValues"/>) found in an output element —
 /// free text (LO, LT, SH, ST, UT, UC, PN) through <see cref="PhiDetector"/>, other string values when equal — or
@@ -28,18 +28,27 @@ internal sealed class DicomVerifier(DicomDeidOptions options)
     public DicomVerification Verify(string originalPath, string outputPath, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(originalPath);
+        DicomElementValue.Initialize();
+        var known = DicomIdentifyingValues.CollectFromFile(originalPath, policy);
+        if (known is null)
+        {
+            return new DicomVerification([new VerificationFinding("original", FindingKind.Metadata, "The original could not be re-read to compare with")], []);
+        }
+
+        return Verify(known, outputPath, ct);
+    }
+
+    /// <summary>
+    /// As above with the original's identifying values already collected (the de-identifier has them, read before it
+    /// changed anything, and they are immutable); the output is still read back from disk.
+    /// </summary>
+    public DicomVerification Verify(DicomIdentifyingValues known, string outputPath, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(known);
         ArgumentNullException.ThrowIfNull(outputPath);
         DicomElementValue.Initialize();
         var findings = new List<VerificationFinding>();
         var review = new List<string>();
-
-        var known = DicomIdentifyingValues.CollectFromFile(originalPath, policy);
-        if (known is null)
-        {
-            findings.Add(new VerificationFinding("original", FindingKind.Metadata, "The original could not be re-read to compare with"));
-            return new DicomVerification(findings, review);
-        }
-
         ct.ThrowIfCancellationRequested();
 
         var outputBytes = File.ReadAllBytes(outputPath);
