@@ -1,4 +1,5 @@
 using Spectre.Console;
+using Visage.Deid.Batch;
 using Visage.Face;
 using Visage.Protection;
 using Visage.Storage;
@@ -43,6 +44,16 @@ internal static class CommandErrors
         {
             Fail(ex.Message);
             return ExitCodes.Storage;
+        }
+        catch (DeidFolderException ex)
+        {
+            Fail(ex.Message);
+            return ExitCodes.BadInput;
+        }
+        catch (BatchKeyFileException ex)
+        {
+            Fail(ex.Message);
+            return ExitCodes.Keys;
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
         {

@@ -53,7 +53,6 @@ var root = new RootCommand("Visage: privacy-first face recognition for healthcar
     SubjectsCommand.Create(host.Services),
     TemplatesCommand.Create(host.Services),
     AuditCommand.Create(host.Services),
-    DeidCommand.Create(host.Services, Deidentifiers.Create),
+    DeidCommand.Create(host.Services, Deidentifiers.Create, Deidentifiers.CreateInProcess),
 };
-root.Subcommands.Single(c => c.Name == "deid").Subcommands.Add(DeidWorker.Create(host.Services, Deidentifiers.CreateInProcess));
 return await root.Parse(args).InvokeAsync();

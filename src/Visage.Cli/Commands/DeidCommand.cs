@@ -13,7 +13,9 @@ namespace Visage.Cli.Commands;
 /// </summary>
 internal static class DeidCommand
 {
-    public static Command Create(IServiceProvider services, DeidentifierFactory factory)
+    /// <param name="factory">What a batch runs (DICOM in worker processes).</param>
+    /// <param name="inProcess">What a <c>deid worker</c> process runs.</param>
+    public static Command Create(IServiceProvider services, DeidentifierFactory factory, DeidentifierFactory inProcess)
     {
         ArgumentNullException.ThrowIfNull(factory);
         var common = new CommonOptions();
@@ -60,7 +62,7 @@ internal static class DeidCommand
 
         return new Command("deid", "De-identify photos or DICOM files into a release folder; reports and the batch key go to OUT.deid, which must never be released.")
         {
-            photos, dicom,
+            photos, dicom, DeidWorker.Create(services, inProcess),
         };
     }
 
@@ -73,27 +75,10 @@ internal static class DeidCommand
         DeidentifierFactory factory,
         CancellationToken cancellationToken)
     {
-        DeidFolders folders;
-        BatchKey key;
-        try
-        {
-            folders = DeidFolders.Resolve(parse.GetValue(common.Input)!.FullName, parse.GetValue(common.Output)!.FullName);
-            var keyFile = parse.GetValue(common.Key)?.FullName ?? folders.DefaultKeyFile;
-            folders.CheckKeyFile(keyFile);
-            key = BatchKeyFile.LoadOrCreate(keyFile);
-        }
-        catch (DeidFolderException ex)
-        {
-            Fail(ex.Message);
-            return ExitCodes.BadInput;
-        }
-        catch (BatchKeyFileException ex)
-        {
-            Fail(ex.Message);
-            return ExitCodes.Keys;
-        }
-
-        using (key)
+        var folders = DeidFolders.Resolve(parse.GetValue(common.Input)!.FullName, parse.GetValue(common.Output)!.FullName);
+        var keyFile = parse.GetValue(common.Key)?.FullName ?? folders.DefaultKeyFile;
+        folders.CheckKeyFile(keyFile);
+        using (var key = BatchKeyFile.LoadOrCreate(keyFile))
         {
             settings = settings with { KnownValues = await KnownValuesAsync(common, parse, cancellationToken) };
             var deidentifier = factory(kind, key, settings, services);
@@ -238,8 +223,6 @@ internal static class DeidCommand
                 ? new DeidTag(group, parts[1].Trim(), element)
                 : null;
     }
-
-    private static void Fail(string message) => AnsiConsole.Console.MarkupLineInterpolated($"[red]error:[/] {message}");
 
     private static string Inv(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
 
