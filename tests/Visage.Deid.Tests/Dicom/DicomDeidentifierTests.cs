@@ -3,6 +3,7 @@ using System.Text;
 using Visage.Deid.Dicom;
 using Visage.Deid.Dicom.Pixels;
 using Visage.Deid.Reports;
+using Visage.Deid.Tests.Dicom.Pixels;
 using Visage.Deid.Text;
 
 namespace Visage.Deid.Tests.Dicom;

@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Security.Cryptography;
 using Visage.Deid.Batch;
 using Visage.Deid.Dicom;
@@ -67,8 +66,7 @@ public sealed class DicomPixelStageTests : IDisposable
         {
             Seen.Clear();
             nextResult = result;
-            var method = typeof(DicomPixelStageTests).GetMethod(nameof(Stage), BindingFlags.NonPublic | BindingFlags.Static)!;
-            var stage = (DicomPixelStage)Delegate.CreateDelegate(typeof(DicomPixelStage), method);
+            DicomPixelStage stage = Stage;
             var output = Path.Combine(work, Guid.NewGuid().ToString("N") + ".dcm");
             var report = new DicomDeidentifier(key, new DicomDeidOptions(), stage).Deidentify(input, "x.dcm", output, CancellationToken.None);
             Assert.Equal(DeidStatus.Deidentified, report.Status);
@@ -77,8 +75,7 @@ public sealed class DicomPixelStageTests : IDisposable
         }
     }
 
-    // Bound to DicomPixelStage: a reference-type parameter may be less specific than the delegate's.
-    private static PixelStageResult Stage(object image, DicomObjectInfo info, CancellationToken ct)
+    private static PixelStageResult Stage(gdcm.Image image, DicomObjectInfo info, CancellationToken ct)
     {
         Assert.NotNull(image);
         Seen.Add(info);

@@ -1,10 +1,12 @@
+using Visage.Deid.Dicom;
+using Visage.Deid.Dicom.Pixels;
 using Visage.Deid.Reports;
 
-namespace Visage.Deid.Dicom.Pixels;
+namespace Visage.Deid.Tests.Dicom.Pixels;
 
 /// <summary>
-/// A DICOM image read by GDCM's <c>ImageReader</c>, with the reader kept alive because it owns the image. Lets the
-/// pixel step, the rescan and the tests work on files without naming GDCM types (the tests do not reference GDCM).
+/// A DICOM image read by GDCM's <c>ImageReader</c>, with the reader kept alive because it owns the image: the tests'
+/// way to clean, verify, read and save a file.
 /// </summary>
 internal sealed class DicomImageFile : IDisposable
 {
