@@ -172,6 +172,30 @@ public sealed class BiometricStore(VisageDatabase database)
         return subjects;
     }
 
+    /// <summary>Up to <paramref name="limit"/> subjects with ids after <paramref name="after"/> (all from the start when null), in id order: every subject, page by page.</summary>
+    public async Task<IReadOnlyList<SubjectKeyRecord>> GetSubjectsAfterAsync(Guid? after, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = after is null
+            ? "SELECT id, key_id, kek_version, wrapped_key, created_ms FROM subjects ORDER BY id LIMIT @limit;"
+            : "SELECT id, key_id, kek_version, wrapped_key, created_ms FROM subjects WHERE id > @after ORDER BY id LIMIT @limit;";
+        if (after is { } start)
+        {
+            command.AddParameter("@after", start);
+        }
+
+        command.AddParameter("@limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var subjects = new List<SubjectKeyRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            subjects.Add(ReadSubject(reader, 0));
+        }
+
+        return subjects;
+    }
+
     /// <summary>
     /// Replaces wrapped data keys in one transaction. Each row is updated only if it still holds the wrapping
     /// it was read with, so a concurrent deletion or a second rotator cannot be overwritten.
@@ -300,6 +324,20 @@ public sealed class BiometricStore(VisageDatabase database)
     }
 
     /// <summary>
+    /// What the store holds that only its existing keys open or verify, so a key provider opening over it knows
+    /// whether it may create missing keys. A table that cannot be read (dropped, damaged) counts as holding data:
+    /// when in doubt, nothing is created.
+    /// </summary>
+    public async Task<StoreContents> GetContentsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var wrapped = await HoldsRowsAsync(connection, "subjects", cancellationToken) || await HoldsRowsAsync(connection, "transform_keys", cancellationToken);
+        var signed = await HoldsRowsAsync(connection, "deletion_certificates", cancellationToken) || await HoldsRowsAsync(connection, "audit_checkpoints", cancellationToken);
+        var audited = await HoldsRowsAsync(connection, "audit_records", cancellationToken);
+        return new StoreContents(database.Description, wrapped, signed, audited);
+    }
+
+    /// <summary>
     /// Deletes a subject's evidence, templates and wrapped data key, and stores the certificate
     /// <paramref name="certify"/> makes from what was deleted, all in one transaction: either everything is
     /// gone and certified, or nothing changed. Returns null when the subject does not exist.
@@ -380,6 +418,21 @@ public sealed class BiometricStore(VisageDatabase database)
     }
 
     private const string TemplateColumns = "id, subject_id, purposes, transform_version, model_version, created_ms, ciphertext";
+
+    private static async Task<bool> HoldsRowsAsync(DbConnection connection, string table, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var command = connection.CreateCommand();
+            // Table names come from the callers' constants, never from input.
+            command.CommandText = $"SELECT 1 FROM {table} LIMIT 1;";
+            return await command.ExecuteScalarAsync(cancellationToken) is not null;
+        }
+        catch (DbException)
+        {
+            return true;
+        }
+    }
 
     private static async Task<int> DeleteRowsAsync(DbConnection connection, DbTransaction transaction, string sql, Guid subjectId, CancellationToken cancellationToken)
     {

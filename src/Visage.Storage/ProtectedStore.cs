@@ -6,10 +6,15 @@ namespace Visage.Storage;
 /// <summary>
 /// The protected store as the application starts it: the database (migrated to the newest schema), the key
 /// provider, the store and the vault. Opening refuses to go on with a key that cannot be the one the data was
-/// written with, so a lost key file is reported instead of silently replaced.
+/// written with, so a lost key file, a wrong token or a removed signing key is reported instead of silently
+/// replaced. Opening writes no key material, except a store's first keys, made under the
+/// <see cref="KeyMaintenanceLock"/> so that two first starts agree on one set.
 /// </summary>
 public sealed class ProtectedStore : IAsyncDisposable
 {
+    // A first start only creates a key file and one transform key: another one waiting this long means it is stuck.
+    private static readonly TimeSpan FirstKeysWait = TimeSpan.FromSeconds(30);
+
     private ProtectedStore(VisageDatabase database, IKeyProvider keys, TemplateVault vault, MigrationResult migration)
     {
         Database = database;
@@ -46,9 +51,19 @@ public sealed class ProtectedStore : IAsyncDisposable
         {
             var migration = await new SchemaMigrator(database).MigrateAsync(cancellationToken);
             var store = new BiometricStore(database);
-            var keys = await OpenKeysAsync(options, store, cancellationToken);
-            var vault = await TemplateVault.OpenAsync(store, keys, cancellationToken: cancellationToken);
-            return new ProtectedStore(database, keys, vault, migration);
+            var contents = await store.GetContentsAsync(cancellationToken);
+            if (!contents.IsEmpty)
+            {
+                var keys = OpenKeys(options, contents);
+                return new ProtectedStore(database, keys, await OpenVaultAsync(store, keys, cancellationToken), migration);
+            }
+
+            await using (await KeyMaintenanceLock.AcquireAsync(database, FirstKeysWait, cancellationToken))
+            {
+                // Another first start may have made the keys while this one waited.
+                var keys = OpenKeys(options, await store.GetContentsAsync(cancellationToken));
+                return new ProtectedStore(database, keys, await OpenVaultAsync(store, keys, cancellationToken), migration);
+            }
         }
         catch
         {
@@ -63,21 +78,26 @@ public sealed class ProtectedStore : IAsyncDisposable
         await Database.DisposeAsync();
     }
 
-    private static async Task<IKeyProvider> OpenKeysAsync(StorageOptions options, BiometricStore store, CancellationToken cancellationToken)
+    private static IKeyProvider OpenKeys(StorageOptions options, StoreContents contents)
     {
         if (options.Keys.Provider == "pkcs11")
         {
-            return Pkcs11KeyProvider.Open(new Pkcs11Options(options.Keys.Pkcs11Library!, options.Keys.Pkcs11Token!, options.Keys.Pkcs11Pin!));
+            return Pkcs11KeyProvider.Open(new Pkcs11Options(options.Keys.Pkcs11Library!, options.Keys.Pkcs11Token!, options.Keys.Pkcs11Pin!), contents);
         }
 
-        var path = options.Keys.File ?? Path.Combine(options.ResolveDataDirectory(), "visage.keys");
-        if (!File.Exists(path) && (await store.CountWrappedKeysByVersionAsync(cancellationToken)).Count > 0)
+        return FileKeyProvider.Open(options.Keys.File ?? Path.Combine(options.ResolveDataDirectory(), "visage.keys"), contents);
+    }
+
+    private static async Task<TemplateVault> OpenVaultAsync(BiometricStore store, IKeyProvider keys, CancellationToken cancellationToken)
+    {
+        try
         {
-            throw new KeyProviderException(
-                $"The key file {path} does not exist, but the database at {store.Database.Description} holds data encrypted under it. " +
-                "Restore the key file from backup (or set Storage:Keys:File to where it is); Visage will not create a new key, which would make the data unreadable.");
+            return await TemplateVault.OpenAsync(store, keys, cancellationToken: cancellationToken);
         }
-
-        return FileKeyProvider.OpenOrCreate(path);
+        catch
+        {
+            (keys as IDisposable)?.Dispose();
+            throw;
+        }
     }
 }

@@ -1,16 +1,20 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Security.Cryptography;
 using Spectre.Console;
 using Visage.Storage;
 
 namespace Visage.Cli.Commands;
 
-/// <summary><c>visage keys status|rotate</c>: key versions in use, and re-wrapping every data key under a new version.</summary>
+/// <summary>
+/// <c>visage keys status|rotate|export-public</c>: key versions in use, re-wrapping every data key under a new version,
+/// and the signing key's public half for auditors. Only <c>rotate</c> changes key material.
+/// </summary>
 internal static class KeysCommand
 {
     public static Command Create(IServiceProvider services)
     {
-        var status = new Command("status", "Show the key provider's versions and how many stored keys each wraps.");
+        var status = new Command("status", "Show the key provider's versions and how many stored keys each wraps; changes nothing.");
         status.SetAction((_, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
             await using var store = await StoreOpener.OpenAsync(services, cancellationToken);
@@ -25,15 +29,18 @@ internal static class KeysCommand
             }
 
             AnsiConsole.MarkupLineInterpolated($"key provider: [blue]{store.Keys.Name}[/], database: [blue]{store.Database.Description}[/]");
+            AnsiConsole.MarkupLineInterpolated($"signing key: {(store.Keys.HasSigningKey ? $"sha256 {Fingerprint(store.Keys.ExportSigningPublicKey())}" : "none ('visage keys rotate' adds one while nothing is signed)")}");
             AnsiConsole.Write(table);
             return ExitCodes.Success;
         }));
 
         var batchSize = StoreOpener.BatchSizeOption("Keys re-wrapped per transaction.");
-        var rotate = new Command("rotate", "Create a new key version and re-wrap every data key under it, in batches; resumes an interrupted rotation.") { batchSize };
+        var wait = MaintenanceWaitOption.Create();
+        var rotate = new Command("rotate", "Create a new key version and re-wrap every data key under it, in batches; resumes an interrupted rotation. One key maintenance per store at a time.") { batchSize, wait };
         rotate.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
             var size = parse.GetValue(batchSize);
+            var lockWait = TimeSpan.FromSeconds(parse.GetValue(wait));
             await using var store = await StoreOpener.OpenAsync(services, cancellationToken);
             RotationResult? result = null;
             await AnsiConsole.Progress().AutoClear(false).StartAsync(async context =>
@@ -45,15 +52,39 @@ internal static class KeysCommand
                     task.MaxValue = Math.Max(1, p.Total);
                     task.Value = p.Done;
                 });
-                result = await new KeyRotation(store.Store, store.Keys).RunAsync(size, progress, cancellationToken);
+                result = await new KeyRotation(store.Store, store.Keys) { LockWait = lockWait }.RunAsync(size, progress, cancellationToken);
                 task.Value = task.MaxValue;
             });
 
             AnsiConsole.MarkupLineInterpolated($"{(result!.Resumed ? "resumed an interrupted rotation: " : string.Empty)}{result.Rewrapped:N0} keys now wrapped under version {result.TargetVersion}");
             AnsiConsole.MarkupLineInterpolated($"retired versions: {(result.Retired.Count == 0 ? "none" : string.Join(", ", result.Retired))}");
+            AnsiConsole.MarkupLineInterpolated($"verified: all {result.Verified:N0} stored keys unwrap with the keys as re-read from the '{store.Keys.Name}' provider");
             return ExitCodes.Success;
         }));
 
-        return new Command("keys", "Manage key-encryption keys.") { status, rotate };
+        var output = new Option<FileInfo?>("--out") { Description = "Write the PEM file here instead of to standard output." };
+        var exportPublic = new Command("export-public", "Write the signing key's public half (PEM SubjectPublicKeyInfo), so an auditor can check deletion certificates and audit checkpoints without any private key.") { output };
+        exportPublic.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
+        {
+            var target = parse.GetValue(output);
+            await using var store = await StoreOpener.OpenAsync(services, cancellationToken);
+            var publicKey = store.Keys.ExportSigningPublicKey();
+            var pem = PemEncoding.WriteString("PUBLIC KEY", publicKey) + "\n";
+            if (target is null)
+            {
+                await Console.Out.WriteAsync(pem.AsMemory(), cancellationToken);
+                return ExitCodes.Success;
+            }
+
+            // A public key is not secret: the file is meant to be handed to auditors, so it keeps the usual mode.
+            await File.WriteAllTextAsync(target.FullName, pem, cancellationToken);
+            AnsiConsole.MarkupLineInterpolated($"signing public key (sha256 {Fingerprint(publicKey)}) written to {target.FullName}");
+            return ExitCodes.Success;
+        }));
+
+        return new Command("keys", "Manage key-encryption keys and the signing key.") { status, rotate, exportPublic };
     }
+
+    /// <summary>The same fingerprint deletion certificates carry (signingKeySha256): SHA-256 of the DER public key, lower-case hex.</summary>
+    private static string Fingerprint(byte[] publicKey) => Convert.ToHexStringLower(SHA256.HashData(publicKey));
 }

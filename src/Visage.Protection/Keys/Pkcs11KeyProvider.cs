@@ -9,9 +9,10 @@ namespace Visage.Protection;
 /// <summary>
 /// Keys on a PKCS#11 token (an HSM, or SoftHSM for testing). The key-encryption keys are AES-256 token objects
 /// labelled visage-kek-v1, -v2, …; the signing key is an EC P-256 pair labelled visage-signing. Both are created
-/// on first open, sensitive and non-extractable, so wrapping and signing happen inside the token and no private
-/// key byte ever reaches this process. The token is the source of truth: the cached key list is refreshed before
-/// rotating or retiring and when a blob names a version not yet seen (another process may have rotated).
+/// on first open over an empty store (never over one that holds data: that token is the wrong one), sensitive and
+/// non-extractable, so wrapping and signing happen inside the token and no private key byte ever reaches this
+/// process. The token is the source of truth: the cached key list is refreshed before rotating or retiring and
+/// when a blob names a version not yet seen (another process may have rotated).
 /// </summary>
 public sealed class Pkcs11KeyProvider : IKeyProvider, IDisposable
 {
@@ -33,12 +34,12 @@ public sealed class Pkcs11KeyProvider : IKeyProvider, IDisposable
     private readonly Lock gate = new();
     private readonly Pkcs11Modules.TokenSession token;
     private readonly string tokenLabel;
-    private readonly IObjectHandle signingKey;
-    private readonly byte[] signingPublicKey;
+    private IObjectHandle? signingKey;
+    private byte[]? signingPublicKey;
     private SortedDictionary<int, IObjectHandle> keys;
     private bool disposed;
 
-    private Pkcs11KeyProvider(Pkcs11Modules.TokenSession token, string tokenLabel, SortedDictionary<int, IObjectHandle> keys, IObjectHandle signingKey, byte[] signingPublicKey)
+    private Pkcs11KeyProvider(Pkcs11Modules.TokenSession token, string tokenLabel, SortedDictionary<int, IObjectHandle> keys, IObjectHandle? signingKey, byte[]? signingPublicKey)
     {
         this.token = token;
         this.tokenLabel = tokenLabel;
@@ -73,17 +74,35 @@ public sealed class Pkcs11KeyProvider : IKeyProvider, IDisposable
         }
     }
 
+    public bool HasSigningKey
+    {
+        get
+        {
+            lock (gate)
+            {
+                ObjectDisposedException.ThrowIf(disposed, this);
+                return signingKey is not null;
+            }
+        }
+    }
+
     private ISession Session => token.Session;
 
     private Pkcs11InteropFactories Factories => token.Factories;
 
+    /// <summary>Opens the token with no store behind it: missing keys are created (tests, tools).</summary>
+    public static Pkcs11KeyProvider Open(Pkcs11Options options) => Open(options, StoreContents.None);
+
     /// <summary>
-    /// Logs in to the token and finds its keys, creating key version 1 and the signing key pair when the token has
-    /// none. A missing library, an unknown token or a wrong PIN fails with a <see cref="KeyProviderException"/>
-    /// saying what to fix; no message contains the PIN.
+    /// Logs in to the token and finds its keys. Key version 1 and the signing pair are created only when the token has
+    /// none and the store holds nothing (<paramref name="contents"/>); a token without key-encryption keys over a
+    /// store that holds data, or without the signing pair over signed data, is refused before anything is created on
+    /// it. A missing library, an unknown token or a wrong PIN fails with a <see cref="KeyProviderException"/> saying
+    /// what to fix; no message contains the PIN.
     /// </summary>
-    public static Pkcs11KeyProvider Open(Pkcs11Options options)
+    public static Pkcs11KeyProvider Open(Pkcs11Options options, StoreContents contents)
     {
+        ArgumentNullException.ThrowIfNull(contents);
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(options.LibraryPath) || string.IsNullOrWhiteSpace(options.TokenLabel) || string.IsNullOrEmpty(options.UserPin))
         {
@@ -94,14 +113,35 @@ public sealed class Pkcs11KeyProvider : IKeyProvider, IDisposable
         try
         {
             var keys = FindKeys(token, options.TokenLabel);
+            var signing = FindSigningKey(token, options.TokenLabel);
+
+            // Decide before creating anything: a token refused here is left exactly as it was.
+            if (keys.Count == 0 && !contents.IsEmpty)
+            {
+                throw new KeyProviderException(
+                    $"PKCS#11 token '{options.TokenLabel}' holds no Visage keys ({KeyEncryptionKeyLabelPrefix}*), but the database at {contents.Description} holds {contents.Held} made with them: " +
+                    "this is not the token the database was created with. Nothing was created on it. Set Storage:Keys:Pkcs11Token to the right token, or restore the token from its backup.");
+            }
+
+            if (signing is null && contents.SignedRecords)
+            {
+                throw new KeyProviderException(
+                    $"PKCS#11 token '{options.TokenLabel}' holds no '{SigningKeyLabel}' key pair, but the database at {contents.Description} holds deletion certificates or audit checkpoints signed with one. " +
+                    "Nothing was created on the token. Restore the pair from the token's backup; a new pair could not verify what the old one signed.");
+            }
+
             if (keys.Count == 0)
             {
                 keys.Add(1, GenerateKey(token, 1));
             }
 
-            var (privateKey, publicKey) = FindOrGenerateSigningKey(token, options.TokenLabel);
-            var spki = ReadPublicKey(token, publicKey, options.TokenLabel);
-            var provider = new Pkcs11KeyProvider(token, options.TokenLabel, keys, privateKey, spki);
+            if (signing is null && contents.IsEmpty)
+            {
+                signing = GenerateSigningKey(token);
+            }
+
+            var spki = signing is null ? null : ReadPublicKey(token, signing.Value.PublicKey, options.TokenLabel);
+            var provider = new Pkcs11KeyProvider(token, options.TokenLabel, keys, signing?.PrivateKey, spki);
             provider.CheckSigningPair();
             return provider;
         }
@@ -214,6 +254,23 @@ public sealed class Pkcs11KeyProvider : IKeyProvider, IDisposable
         }
     }
 
+    public void Refresh()
+    {
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            try
+            {
+                RefreshKeys();
+                RefreshSigningKey();
+            }
+            catch (Pkcs11Exception ex)
+            {
+                throw TokenFailure("list its keys", ex);
+            }
+        }
+    }
+
     public int Rotate()
     {
         lock (gate)
@@ -223,8 +280,23 @@ public sealed class Pkcs11KeyProvider : IKeyProvider, IDisposable
             {
                 RefreshKeys();
                 var version = keys.Keys.Max() + 1;
-                keys.Add(version, GenerateKey(token, version));
-                return version;
+                var created = GenerateKey(token, version);
+
+                // Read back: exactly one key carries the new label. Two processes rotating the same token at once can
+                // both make it; each then destroys its own and refuses, so no data is ever wrapped under a doubled label.
+                var label = KeyLabel(version);
+                var attributes = Factories.ObjectAttributeFactory;
+                var sameLabel = Session.FindAllObjects([attributes.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY), attributes.Create(CKA.CKA_LABEL, label)]);
+                if (sameLabel.Count != 1)
+                {
+                    Session.DestroyObject(created);
+                    throw new KeyProviderException($"Another process created key version {version} on PKCS#11 token '{tokenLabel}' at the same moment; this one withdrew its key. Run the rotation again.");
+                }
+
+                RefreshKeys();
+                return keys.ContainsKey(version)
+                    ? version
+                    : throw new KeyProviderException($"PKCS#11 token '{tokenLabel}' did not list key version {version} after creating it; nothing was wrapped under it. Check the token and run the rotation again.");
             }
             catch (Pkcs11Exception ex)
             {
@@ -261,6 +333,33 @@ public sealed class Pkcs11KeyProvider : IKeyProvider, IDisposable
         }
     }
 
+    public bool AddSigningKeyIfMissing()
+    {
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            try
+            {
+                RefreshSigningKey();
+                if (signingKey is not null)
+                {
+                    return false;
+                }
+
+                var (privateKey, publicKey) = GenerateSigningKey(token);
+                signingPublicKey = ReadPublicKey(token, publicKey, tokenLabel);
+                signingKey = privateKey;
+            }
+            catch (Pkcs11Exception ex)
+            {
+                throw TokenFailure("generate the signing key pair", ex);
+            }
+        }
+
+        CheckSigningPair();
+        return true;
+    }
+
     public byte[] Sign(ReadOnlySpan<byte> data)
     {
         // CKM_ECDSA signs a digest; hashing here keeps the payload off the token and works on every module.
@@ -269,10 +368,11 @@ public sealed class Pkcs11KeyProvider : IKeyProvider, IDisposable
         lock (gate)
         {
             ObjectDisposedException.ThrowIf(disposed, this);
+            var key = signingKey ?? throw NoSigningKey();
             try
             {
                 using var mechanism = Factories.MechanismFactory.Create(CKM.CKM_ECDSA);
-                signature = Session.Sign(mechanism, signingKey, digest);
+                signature = Session.Sign(mechanism, key, digest);
             }
             catch (Pkcs11Exception ex)
             {
@@ -291,9 +391,8 @@ public sealed class Pkcs11KeyProvider : IKeyProvider, IDisposable
         lock (gate)
         {
             ObjectDisposedException.ThrowIf(disposed, this);
+            return (byte[])(signingPublicKey ?? throw NoSigningKey()).Clone();
         }
-
-        return (byte[])signingPublicKey.Clone();
     }
 
     /// <summary>Closes the session; the last provider on a module logs out and finalises the library.</summary>
@@ -330,15 +429,33 @@ public sealed class Pkcs11KeyProvider : IKeyProvider, IDisposable
             : throw new KeyProviderException($"PKCS#11 token '{tokenLabel}' no longer holds any {KeyEncryptionKeyLabelPrefix}* key. Restore the token from its backup; without the keys no protected data can be decrypted.");
     }
 
+    private void RefreshSigningKey()
+    {
+        if (signingKey is null && FindSigningKey(token, tokenLabel) is { } found)
+        {
+            // Another process added the pair since this one opened.
+            signingPublicKey = ReadPublicKey(token, found.PublicKey, tokenLabel);
+            signingKey = found.PrivateKey;
+        }
+    }
+
+    private KeyProviderException NoSigningKey() =>
+        new($"PKCS#11 token '{tokenLabel}' holds no '{SigningKeyLabel}' key pair, so nothing can be signed. 'visage keys rotate' adds one while the store holds nothing signed; otherwise restore the pair from the token's backup.");
+
     /// <summary>Signs a probe and verifies it with the public half, so a mismatched pair fails at open, not at audit time.</summary>
     private void CheckSigningPair()
     {
+        if (signingPublicKey is null)
+        {
+            return;
+        }
+
         byte[] probe = [.. "visage/signing-pair-check"u8];
         using var ecdsa = ECDsa.Create();
         ecdsa.ImportSubjectPublicKeyInfo(signingPublicKey, out _);
         if (!ecdsa.VerifyData(probe, Sign(probe), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
         {
-            throw new KeyProviderException($"The '{SigningKeyLabel}' private and public keys on PKCS#11 token '{tokenLabel}' do not form a pair. Remove both so a new pair is generated, or restore them from backup.");
+            throw new KeyProviderException($"The '{SigningKeyLabel}' private and public keys on PKCS#11 token '{tokenLabel}' do not form a pair. Restore them from backup (a new pair could not verify what the old one signed).");
         }
     }
 
@@ -413,7 +530,7 @@ public sealed class Pkcs11KeyProvider : IKeyProvider, IDisposable
         ]);
     }
 
-    private static (IObjectHandle PrivateKey, IObjectHandle PublicKey) FindOrGenerateSigningKey(Pkcs11Modules.TokenSession token, string tokenLabel)
+    private static (IObjectHandle PrivateKey, IObjectHandle PublicKey)? FindSigningKey(Pkcs11Modules.TokenSession token, string tokenLabel)
     {
         var attributes = token.Factories.ObjectAttributeFactory;
         var privateKeys = token.Session.FindAllObjects(
@@ -434,13 +551,17 @@ public sealed class Pkcs11KeyProvider : IKeyProvider, IDisposable
             case (1, 1):
                 return (privateKeys[0], publicKeys[0]);
             case (0, 0):
-                break;
+                return null;
             default:
                 throw new KeyProviderException(
                     $"PKCS#11 token '{tokenLabel}' holds {privateKeys.Count} private and {publicKeys.Count} public keys labelled '{SigningKeyLabel}'; expected one of each. " +
                     "Restore the pair from backup, or remove them all so a new pair is generated (earlier audit signatures then verify only with the old public key).");
         }
+    }
 
+    private static (IObjectHandle PrivateKey, IObjectHandle PublicKey) GenerateSigningKey(Pkcs11Modules.TokenSession token)
+    {
+        var attributes = token.Factories.ObjectAttributeFactory;
         var id = Encoding.ASCII.GetBytes(SigningKeyLabel);
         using var mechanism = token.Factories.MechanismFactory.Create(CKM.CKM_EC_KEY_PAIR_GEN);
         token.Session.GenerateKeyPair(

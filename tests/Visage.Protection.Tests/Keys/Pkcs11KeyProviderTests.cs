@@ -334,4 +334,120 @@ public sealed class Pkcs11KeyProviderTests(SoftHsmFixture softHsm)
 
         Assert.All(results, Assert.True);
     }
+
+    [Fact]
+    public void Open_EmptyTokenOverAStoreThatHoldsData_RefusedAndNothingCreated()
+    {
+        var options = softHsm.CreateToken();
+
+        var ex = Assert.Throws<KeyProviderException>(() => Pkcs11KeyProvider.Open(options, new StoreContents("db", WrappedKeys: true, SignedRecords: true, AuditRecords: true)));
+
+        Assert.Contains("not the token the database was created with", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, CountObjects(options));
+    }
+
+    [Fact]
+    public void Open_EmptyTokenOverAStoreWithOnlyAuditRecords_RefusedAndNothingCreated()
+    {
+        var options = softHsm.CreateToken();
+
+        Assert.Throws<KeyProviderException>(() => Pkcs11KeyProvider.Open(options, new StoreContents("db", WrappedKeys: false, SignedRecords: false, AuditRecords: true)));
+
+        Assert.Equal(0, CountObjects(options));
+    }
+
+    [Fact]
+    public void Open_EmptyTokenOverAnEmptyStore_CreatesTheKeysAndTheSigningPair()
+    {
+        var options = softHsm.CreateToken();
+
+        using (var provider = Pkcs11KeyProvider.Open(options, new StoreContents("db", WrappedKeys: false, SignedRecords: false, AuditRecords: false)))
+        {
+            Assert.True(provider.HasSigningKey);
+            Assert.Equal([1], provider.Versions);
+        }
+
+        Assert.Equal(3, CountObjects(options));
+    }
+
+    [Fact]
+    public void Open_NoSigningPairOverSignedData_RefusedAndNothingCreated()
+    {
+        var options = softHsm.CreateToken();
+        Pkcs11KeyProvider.Open(options).Dispose();
+        RemoveSigningPair(options);
+
+        var ex = Assert.Throws<KeyProviderException>(() => Pkcs11KeyProvider.Open(options, new StoreContents("db", WrappedKeys: true, SignedRecords: true, AuditRecords: true)));
+
+        Assert.Contains("holds no 'visage-signing' key pair", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(1, CountObjects(options));
+    }
+
+    [Fact]
+    public void Open_NoSigningPairOverUnsignedData_OpensWithoutCreatingIt_AddSigningKeyIfMissingCreatesIt()
+    {
+        var options = softHsm.CreateToken();
+        Pkcs11KeyProvider.Open(options).Dispose();
+        RemoveSigningPair(options);
+        byte[] publicKey, signature;
+        using (var provider = Pkcs11KeyProvider.Open(options, new StoreContents("db", WrappedKeys: true, SignedRecords: false, AuditRecords: false)))
+        {
+            Assert.False(provider.HasSigningKey);
+            Assert.Throws<KeyProviderException>(() => provider.Sign([1]));
+            Assert.Equal(1, CountObjectsWhileOpen(provider));
+
+            Assert.True(provider.AddSigningKeyIfMissing());
+            Assert.False(provider.AddSigningKeyIfMissing());
+            signature = provider.Sign([1]);
+            publicKey = provider.ExportSigningPublicKey();
+        }
+
+        using var ecdsa = ECDsa.Create();
+        ecdsa.ImportSubjectPublicKeyInfo(publicKey, out _);
+        Assert.True(ecdsa.VerifyData((byte[])[1], signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+        Assert.Equal(3, CountObjects(options));
+    }
+
+    [Fact]
+    public void Refresh_SigningPairAddedByAnotherProvider_Seen()
+    {
+        var options = softHsm.CreateToken();
+        Pkcs11KeyProvider.Open(options).Dispose();
+        RemoveSigningPair(options);
+        var unsigned = new StoreContents("db", WrappedKeys: true, SignedRecords: false, AuditRecords: false);
+        using var stale = Pkcs11KeyProvider.Open(options, unsigned);
+        using (var adding = Pkcs11KeyProvider.Open(options, unsigned))
+        {
+            adding.AddSigningKeyIfMissing();
+        }
+
+        stale.Refresh();
+
+        Assert.True(stale.HasSigningKey);
+        Assert.False(stale.AddSigningKeyIfMissing());
+    }
+
+    private static int CountObjects(Pkcs11Options options) =>
+        SoftHsmFixture.Inspect(options, (session, _) => session.FindAllObjects([]).Count);
+
+    /// <summary>Counts through the provider's own module while it is open (the fixture's Inspect must not run then).</summary>
+    private static int CountObjectsWhileOpen(Pkcs11KeyProvider provider)
+    {
+        provider.Refresh();
+        return provider.Versions.Count + (provider.HasSigningKey ? 2 : 0);
+    }
+
+    private static void RemoveSigningPair(Pkcs11Options options) =>
+        SoftHsmFixture.Inspect(
+            options,
+            (session, factories) =>
+            {
+                foreach (var handle in session.FindAllObjects([factories.ObjectAttributeFactory.Create(CKA.CKA_LABEL, Pkcs11KeyProvider.SigningKeyLabel)]))
+                {
+                    session.DestroyObject(handle);
+                }
+
+                return 0;
+            },
+            readWrite: true);
 }

@@ -55,15 +55,16 @@ public sealed class SoftHsmFixture : IDisposable
     }
 
     /// <summary>
-    /// Looks at a token directly through Pkcs11Interop, not through the provider, to see what is really stored.
+    /// Looks at a token directly through Pkcs11Interop, not through the provider, to see what is really stored
+    /// (or, with <paramref name="readWrite"/>, changes it behind the provider's back).
     /// Call only while no provider is open: the module is initialised and finalised here.
     /// </summary>
-    public static T Inspect<T>(Pkcs11Options options, Func<ISession, Pkcs11InteropFactories, T> look)
+    public static T Inspect<T>(Pkcs11Options options, Func<ISession, Pkcs11InteropFactories, T> look, bool readWrite = false)
     {
         var factories = new Pkcs11InteropFactories();
         using var library = factories.Pkcs11LibraryFactory.LoadPkcs11Library(factories, options.LibraryPath, AppType.MultiThreaded);
         var slot = library.GetSlotList(SlotsType.WithTokenPresent).Single(s => s.GetTokenInfo().Label == options.TokenLabel);
-        using var session = slot.OpenSession(SessionType.ReadOnly);
+        using var session = slot.OpenSession(readWrite ? SessionType.ReadWrite : SessionType.ReadOnly);
         session.Login(CKU.CKU_USER, options.UserPin);
         try
         {
