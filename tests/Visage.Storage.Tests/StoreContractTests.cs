@@ -337,6 +337,102 @@ public abstract class StoreContractTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Rotate_WhileAnotherProcessHoldsTheMaintenanceLock_RefusedAndNothingChanged()
+    {
+        await Harness.Vault.EnrolAsync(Guid.NewGuid(), Embeddings.Random(700), CheckIn, "m");
+        var before = await Harness.Store.CountWrappedKeysByVersionAsync();
+        var keyFile = await File.ReadAllBytesAsync(Harness.KeyPath);
+
+        StorageException refused;
+        await using (await KeyMaintenanceLock.AcquireAsync(Harness.Database, TimeSpan.Zero))
+        {
+            refused = await Assert.ThrowsAsync<StorageException>(() => new KeyRotation(Harness.Store, Harness.Keys).RunAsync());
+        }
+
+        Assert.Contains("Another Visage process is changing the keys", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(before, await Harness.Store.CountWrappedKeysByVersionAsync());
+        Assert.Equal(keyFile, await File.ReadAllBytesAsync(Harness.KeyPath));
+        Assert.Equal(2, (await new KeyRotation(Harness.Store, Harness.Keys).RunAsync()).TargetVersion);
+    }
+
+    [Fact]
+    public async Task Renew_WhileAnotherProcessHoldsTheMaintenanceLock_RefusedAndNothingChanged()
+    {
+        await Harness.Vault.EnrolAsync(Guid.NewGuid(), Embeddings.Random(701), CheckIn, "m");
+
+        await using (await KeyMaintenanceLock.AcquireAsync(Harness.Database, TimeSpan.Zero))
+        {
+            await Assert.ThrowsAsync<StorageException>(() => new TemplateRenewal(Harness.Vault).RunAsync());
+        }
+
+        Assert.Equal([1], (await Harness.Store.GetTransformKeysAsync()).Select(k => k.Version));
+    }
+
+    [Fact]
+    public async Task Rotate_ProviderOpenedBeforeAnotherProcessRotated_NumbersAfterItAndEverythingDecrypts()
+    {
+        var embeddings = Enumerable.Range(710, 4).Select(i => Embeddings.Random(i)).ToList();
+        var enrolled = new List<ProtectedTemplate>();
+        foreach (var embedding in embeddings)
+        {
+            enrolled.Add(await Harness.Vault.EnrolAsync(Guid.NewGuid(), embedding, CheckIn, "m"));
+        }
+
+        var stale = FileKeyProvider.OpenOrCreate(Harness.KeyPath);
+        await new KeyRotation(Harness.Store, Harness.Keys).RunAsync(batchSize: 2);
+
+        var result = await new KeyRotation(Harness.Store, stale).RunAsync(batchSize: 2);
+
+        Assert.Equal((3, 5L), (result.TargetVersion, result.Verified));
+        Assert.Equal([2], result.Retired);
+        Assert.Equal([3], FileKeyProvider.OpenOrCreate(Harness.KeyPath).Versions);
+        var reopened = await Harness.ReopenAsync();
+        foreach (var t in enrolled)
+        {
+            Assert.Equal(t.Vector, Assert.Single(await reopened.GetTemplatesAsync(t.SubjectId)).Vector);
+        }
+    }
+
+    [Fact]
+    public async Task Renew_VaultOpenedBeforeAnotherProcessRenewed_RenewsFromTheStoredTransform()
+    {
+        var embeddings = Enumerable.Range(720, 4).Select(i => Embeddings.Random(i)).ToList();
+        var enrolled = new List<ProtectedTemplate>();
+        foreach (var embedding in embeddings)
+        {
+            enrolled.Add(await Harness.Vault.EnrolAsync(Guid.NewGuid(), embedding, CheckIn, "m"));
+        }
+
+        var stale = await Harness.ReopenAsync();
+        await new TemplateRenewal(Harness.Vault).RunAsync(batchSize: 3);
+
+        var result = await new TemplateRenewal(stale).RunAsync(batchSize: 3);
+
+        Assert.Equal((3, false, 4L), (result.TransformVersion, result.Resumed, result.Reissued));
+        Assert.Equal([2], result.DestroyedTransformVersions);
+        var renewed = await Harness.ReopenAsync();
+        for (var i = 0; i < embeddings.Count; i++)
+        {
+            var now = Assert.Single(await renewed.GetTemplatesAsync(enrolled[i].SubjectId));
+            Assert.Equal(1.0f, Embeddings.Cosine(now.Vector, renewed.Protect(embeddings[i])), 3);
+        }
+    }
+
+    [Fact]
+    public async Task GetContents_TellsWrappedKeysSignedRecordsAndAuditRecordsApart()
+    {
+        var enrolled = await Harness.Vault.EnrolAsync(Guid.NewGuid(), Embeddings.Random(730), CheckIn, "m");
+        var unsigned = await Harness.Store.GetContentsAsync();
+
+        await Harness.Vault.DeleteSubjectAsync(enrolled.SubjectId, "a", "r");
+        var signed = await Harness.Store.GetContentsAsync();
+
+        Assert.Equal((true, false, false), (unsigned.WrappedKeys, unsigned.SignedRecords, unsigned.AuditRecords));
+        Assert.Equal((true, true, false), (signed.WrappedKeys, signed.SignedRecords, signed.AuditRecords));
+        Assert.Equal(Harness.Database.Description, signed.Description);
+    }
+
     protected static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
 
     protected async Task ExecuteAsync(string sql)
