@@ -46,6 +46,25 @@ public sealed class Pkcs11StoreTests : IDisposable
         Assert.DoesNotContain(pin, output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task EmptyTokenOverAPopulatedStore_RefusedWithExit6AndNothingCreatedOnIt()
+    {
+        var environment = await CreateTokenAsync();
+        Assert.Equal(0, (await RunAsync(environment, "keys", "status")).ExitCode);
+        var tokensBefore = Directory.GetDirectories(Path.Combine(directory.FullName, "tokens"));
+        await InitTokenAsync(environment["SOFTHSM2_CONF"], "visage-empty");
+        var emptyToken = Assert.Single(Directory.GetDirectories(Path.Combine(directory.FullName, "tokens")).Except(tokensBefore));
+        environment["VISAGE_Storage__Keys__Pkcs11Token"] = "visage-empty";
+
+        var (exitCode, output) = await RunAsync(environment, "keys", "status");
+
+        Assert.Equal(6, exitCode);
+        // The console wraps long lines; compare with the line breaks taken out.
+        Assert.Contains("not the token the database was created with", System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " "), StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"\n\s+at \S+\(", output);
+        Assert.DoesNotContain(Directory.GetFiles(emptyToken, "*.object"), f => Path.GetFileName(f) != "token.object");
+    }
+
     private async Task<Dictionary<string, string>> CreateTokenAsync()
     {
         Assert.True(File.Exists(Library), $"{Library} is missing; scripts/test installs Debian's softhsm2.");
@@ -60,8 +79,14 @@ public sealed class Pkcs11StoreTests : IDisposable
             ["VISAGE_Storage__Keys__Pkcs11Token"] = "visage-cli",
             ["VISAGE_Storage__Keys__Pkcs11Pin"] = pin,
         };
+        await InitTokenAsync(config, "visage-cli");
+        return environment;
+    }
+
+    private async Task InitTokenAsync(string config, string label)
+    {
         var init = new ProcessStartInfo("softhsm2-util") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in (string[])["--init-token", "--free", "--label", "visage-cli", "--so-pin", "87654321", "--pin", pin])
+        foreach (var a in (string[])["--init-token", "--free", "--label", label, "--so-pin", "87654321", "--pin", pin])
         {
             init.ArgumentList.Add(a);
         }
@@ -70,7 +95,6 @@ public sealed class Pkcs11StoreTests : IDisposable
         using var process = Process.Start(init)!;
         await process.WaitForExitAsync();
         Assert.Equal(0, process.ExitCode);
-        return environment;
     }
 
     private async Task<(int ExitCode, string Output)> RunAsync(Dictionary<string, string> environment, params string[] arguments)

@@ -58,7 +58,7 @@ internal static class KeysCommand
 
             AnsiConsole.MarkupLineInterpolated($"{(result!.Resumed ? "resumed an interrupted rotation: " : string.Empty)}{result.Rewrapped:N0} keys now wrapped under version {result.TargetVersion}");
             AnsiConsole.MarkupLineInterpolated($"retired versions: {(result.Retired.Count == 0 ? "none" : string.Join(", ", result.Retired))}");
-            AnsiConsole.MarkupLineInterpolated($"verified: all {result.Verified:N0} stored keys unwrap with the keys as re-read from the '{store.Keys.Name}' provider");
+            AnsiConsole.MarkupLineInterpolated($"verified: every stored key ({result.Verified:N0}) unwraps with the keys as re-read from the '{store.Keys.Name}' provider");
             return ExitCodes.Success;
         }));
 
