@@ -88,6 +88,24 @@ public abstract class KeyMaintenanceConcurrencyTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task FirstStart_ManyProcessesAtOnceOnAnEmptyStore_AllAgreeOnOneSetOfKeys()
+    {
+        var options = await CreateStoreOptionsAsync();
+        var migrate = await VisageProcess.RunAsync(StartInfo(options, "db", "migrate"));
+        Assert.True(migrate.ExitCode == 0, migrate.Output);
+
+        var runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => VisageProcess.RunAsync(StartInfo(options, "keys", "status"))));
+
+        Assert.All(runs, run => Assert.True(run.ExitCode == 0, run.Output));
+        var fingerprints = runs.Select(run => System.Text.RegularExpressions.Regex.Match(run.Output, "signing key: sha256 ([0-9a-f]{64})").Groups[1].Value).Distinct().ToList();
+        Assert.Equal(64, Assert.Single(fingerprints).Length);
+        await using var store = await ProtectedStore.OpenAsync(options);
+        Assert.Equal([1], store.Keys.Versions);
+        Assert.Equal([1], (await store.Store.GetTransformKeysAsync()).Select(k => k.Version));
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(store.Keys.ExportSigningPublicKey())), fingerprints[0]);
+    }
+
     private static async Task AssertEverythingDecryptsAsync(StorageOptions options, Dictionary<Guid, float[]> embeddings, int keyVersion, int transformVersion)
     {
         await using var store = await ProtectedStore.OpenAsync(options);
