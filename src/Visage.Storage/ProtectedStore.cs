@@ -92,7 +92,19 @@ public sealed class ProtectedStore : IAsyncDisposable
     {
         try
         {
-            return await TemplateVault.OpenAsync(store, keys, cancellationToken: cancellationToken);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return await TemplateVault.OpenAsync(store, keys, cancellationToken: cancellationToken);
+                }
+                catch (KeyProviderException) when (attempt < 3)
+                {
+                    // A rotation in another process may have added a version between reading the keys and counting the
+                    // store's wrapped keys; only a version still missing after re-reading the keys is refused.
+                    keys.Refresh();
+                }
+            }
         }
         catch
         {
