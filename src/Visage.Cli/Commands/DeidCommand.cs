@@ -140,12 +140,13 @@ internal static class DeidCommand
     {
         var t = report.Totals;
         var run = report.LastRun;
-        var table = new Table().AddColumns("files", "de-identified", "failed", "needs review", "skipped (done before)", "elapsed", "files/s", "MB/s");
+        var table = new Table().AddColumns("files", "de-identified", "failed", "needs review", "quarantined", "skipped (done before)", "elapsed", "files/s", "MB/s");
         table.AddRow(
             Inv($"{t.Files:N0}"),
             Inv($"{t.Deidentified:N0}"),
             t.Failed == 0 ? "0" : Inv($"[red]{t.Failed:N0}[/]"),
             t.NeedsReview == 0 ? "0" : Inv($"[yellow]{t.NeedsReview:N0}[/]"),
+            t.Quarantined == 0 ? "0" : Inv($"[red]{t.Quarantined:N0}[/]"),
             Inv($"{run.Skipped:N0}"),
             Inv($"{run.Elapsed.TotalSeconds:F1} s"),
             Inv($"{run.FilesPerSecond:F1}"),
@@ -154,6 +155,11 @@ internal static class DeidCommand
         if (run.Ignored > 0)
         {
             AnsiConsole.MarkupLineInterpolated($"{run.Ignored} hidden files or links were not read.");
+        }
+
+        if (t.Quarantined > 0)
+        {
+            AnsiConsole.MarkupLineInterpolated($"{t.Quarantined} output(s) still held identifying data after de-identification and are in [blue]{folders.Quarantine}[/], not in the release folder; see the summary.");
         }
 
         AnsiConsole.MarkupLineInterpolated($"summary: [blue]{folders.SummaryMarkdown}[/] (keep {folders.SecureZone} private: it maps outputs back to inputs and holds the batch key)");

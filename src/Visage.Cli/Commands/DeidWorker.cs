@@ -10,6 +10,8 @@ namespace Visage.Cli.Commands;
 /// so a native library that aborts on a malformed file takes down this process, not the batch. Protocol, one JSON
 /// object per line: the parent sends <see cref="WorkerStart"/> (with the batch key: a private pipe, never argv or
 /// the environment), then one <see cref="WorkerRequest"/> per file and reads one <see cref="DeidFileReport"/> back.
+/// The worker dies with the batch (<see cref="ParentLifetime"/>) and exits at the end of its input; it writes only the
+/// partial file it was asked for, inside the batch's private work folder, and deletes it if the batch is gone.
 /// </summary>
 internal static class DeidWorker
 {
@@ -37,6 +39,7 @@ internal static class DeidWorker
         }
 
         var start = JsonSerializer.Deserialize<WorkerStart>(hello, Wire) ?? throw new JsonException("Empty worker start.");
+        ParentLifetime.TieTo(start.ParentProcessId);
         using var key = new BatchKey(Convert.FromBase64String(start.Key));
         var deidentifier = factory(start.Kind, key, start.Settings, services);
         var crashOn = Environment.GetEnvironmentVariable(CrashOnVariable);
@@ -51,6 +54,13 @@ internal static class DeidWorker
                 }
 
                 var report = deidentifier.Deidentify(request.Input, request.Relative, request.Output, cancellationToken);
+                if (!ParentLifetime.ParentAlive)
+                {
+                    // Nobody will check or move this output; it must not outlive the batch.
+                    File.Delete(request.Output);
+                    ParentLifetime.KillSelf();
+                }
+
                 await output.WriteLineAsync(JsonSerializer.Serialize(report, Wire));
             }
         }
@@ -63,6 +73,6 @@ internal static class DeidWorker
     }
 }
 
-internal sealed record WorkerStart(DeidKind Kind, string Key, DeidCommandSettings Settings);
+internal sealed record WorkerStart(DeidKind Kind, string Key, DeidCommandSettings Settings, int ParentProcessId);
 
 internal sealed record WorkerRequest(string Input, string Relative, string Output);
