@@ -20,6 +20,12 @@ internal static class DeidWorker
     /// <summary>Fault injection for the crash test only: the worker dies on the file with this relative path.</summary>
     public const string CrashOnVariable = "VISAGE_TEST_DEID_WORKER_CRASH_ON";
 
+    /// <summary>
+    /// Fault injection for the orphan test only: on the file with this relative path the worker writes half an output
+    /// and then hangs, as a native library stuck on a file would; only its batch's death may end it.
+    /// </summary>
+    public const string HangOnVariable = "VISAGE_TEST_DEID_WORKER_HANG_ON";
+
     public static readonly JsonSerializerOptions Wire = new(DeidReportJson.Options) { WriteIndented = false };
 
     public static Command Create(IServiceProvider services, DeidentifierFactory factory)
@@ -43,6 +49,7 @@ internal static class DeidWorker
         using var key = new BatchKey(Convert.FromBase64String(start.Key));
         var deidentifier = factory(start.Kind, key, start.Settings, services);
         var crashOn = Environment.GetEnvironmentVariable(CrashOnVariable);
+        var hangOn = Environment.GetEnvironmentVariable(HangOnVariable);
         try
         {
             while (await input.ReadLineAsync(cancellationToken) is { } line)
@@ -51,6 +58,12 @@ internal static class DeidWorker
                 if (crashOn is not null && string.Equals(crashOn, request.Relative, StringComparison.Ordinal))
                 {
                     Environment.FailFast("Crash injected by the test.");
+                }
+
+                if (hangOn is not null && string.Equals(hangOn, request.Relative, StringComparison.Ordinal))
+                {
+                    await File.WriteAllBytesAsync(request.Output, new byte[64 * 1024], cancellationToken);
+                    await Task.Delay(Timeout.InfiniteTimeSpan, CancellationToken.None);
                 }
 
                 var report = deidentifier.Deidentify(request.Input, request.Relative, request.Output, cancellationToken);
