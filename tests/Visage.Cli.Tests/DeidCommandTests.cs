@@ -227,9 +227,9 @@ public sealed partial class DeidCommandTests : IDisposable
             underUmask.ArgumentList.Add(argument);
         }
 
-        foreach (var (name, value) in start.Environment)
+        foreach (var (variable, value) in start.Environment)
         {
-            underUmask.Environment[name] = value;
+            underUmask.Environment[variable] = value;
         }
 
         var run = await VisageProcess.RunAsync(underUmask);
@@ -252,6 +252,16 @@ public sealed partial class DeidCommandTests : IDisposable
         Assert.All(everything, e => Assert.True(
             File.GetUnixFileMode(e) == (Directory.Exists(e) ? OwnerOnlyFolder : OwnerReadWrite),
             $"{e}: {File.GetUnixFileMode(e)}"));
+
+        // A person who checked it releases it; the summary records who.
+        var name = Path.GetFileName(quarantined);
+        var release = await VisageProcess.RunAsync(root.FullName, "deid", "release", output, name, "--reviewer", "qa-7");
+        Assert.True(release.ExitCode == 0, release.Output);
+        Assert.True(File.Exists(Path.Combine(output, name)));
+        Assert.False(File.Exists(quarantined));
+        Assert.Contains("| kept.dcm | " + name + " | qa-7 |", await File.ReadAllTextAsync(Path.Combine(output + ".deid", "summary.md")), StringComparison.Ordinal);
+        var unknown = await VisageProcess.RunAsync(root.FullName, "deid", "release", output, name, "--reviewer", "qa-7");
+        Assert.True(unknown.ExitCode == 2, unknown.Output);
     }
 
     /// <summary>Live (not zombie) processes whose environment has <see cref="MarkVariable"/>=<paramref name="mark"/>: the batch and every worker it started.</summary>

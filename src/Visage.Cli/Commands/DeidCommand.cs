@@ -62,8 +62,32 @@ internal static class DeidCommand
 
         return new Command("deid", "De-identify photos or DICOM files into a release folder; reports and the batch key go to OUT.deid, which must never be released.")
         {
-            photos, dicom, DeidWorker.Create(services, inProcess),
+            photos, dicom, Release(), DeidWorker.Create(services, inProcess),
         };
+    }
+
+    /// <summary><c>visage deid release OUT NAME... --reviewer ID</c>: a person moves checked files out of quarantine.</summary>
+    private static Command Release()
+    {
+        var output = new Argument<DirectoryInfo>("OUT") { Description = "The batch's release folder (its OUT.deid holds the quarantine)." };
+        var names = new Argument<string[]>("NAME") { Description = "Quarantined file names as summary.md lists them (e.g. 0123456789abcdef0123.dcm).", Arity = ArgumentArity.OneOrMore };
+        var reviewer = new Option<string>("--reviewer") { Description = "Who checked the files (an operator id, not a name); recorded in the file's report.", Required = true };
+        var release = new Command("release", "Move quarantined outputs you have checked into the release folder (their rescan had found identifying data).")
+        {
+            output, names, reviewer,
+        };
+        release.SetAction(parse => CommandErrors.RunAsync(() =>
+        {
+            var folders = DeidFolders.ForOutput(parse.GetValue(output)!.FullName);
+            foreach (var name in parse.GetValue(names)!)
+            {
+                var released = QuarantineRelease.Release(folders, name, parse.GetValue(reviewer)!, DateTimeOffset.UtcNow);
+                AnsiConsole.MarkupLineInterpolated($"released [blue]{released.Output}[/] into {folders.Output} ({released.Findings.Count} finding(s) checked by the reviewer, recorded in its report)");
+            }
+
+            return Task.FromResult(ExitCodes.Success);
+        }));
+        return release;
     }
 
     private static async Task<int> RunAsync(

@@ -55,7 +55,7 @@ internal sealed partial class DeidBatch
         }
 
         PrivateFiles.CreateDirectory(folders.SecureZone);
-        using var running = Lock();
+        using var running = Lock(folders);
         PrivateFiles.CreateDirectory(folders.FileReports);
         PrivateFiles.CreateDirectory(folders.Work);
         PrivateFiles.CreateDirectory(folders.Quarantine);
@@ -233,8 +233,11 @@ internal sealed partial class DeidBatch
 
     private string StartedMarkerPath(string pseudonym) => Path.Combine(folders.FileReports, pseudonym + StartedMarker);
 
-    /// <summary>Held for the whole run; a second batch on the same output is refused instead of sharing the work folder.</summary>
-    private FileStream Lock()
+    /// <summary>
+    /// Held for the whole run (and by a release); a second batch on the same output is refused instead of sharing the
+    /// work folder.
+    /// </summary>
+    internal static FileStream Lock(DeidFolders folders)
     {
         try
         {

@@ -55,6 +55,20 @@ internal sealed record DeidFolders(string Input, string Output)
         return folders;
     }
 
+    /// <summary>The folders of an existing batch's output, for commands that do not read the input (a release).</summary>
+    public static DeidFolders ForOutput(string output)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(output);
+        var fullOutput = Path.TrimEndingDirectorySeparator(Path.GetFullPath(output));
+        var folders = new DeidFolders(string.Empty, fullOutput);
+        if (!Directory.Exists(fullOutput) || !Directory.Exists(folders.SecureZone))
+        {
+            throw new DeidFolderException("No de-identification batch output there (the folder or its .deid folder is missing).");
+        }
+
+        return folders;
+    }
+
     /// <summary>A key kept inside the output would be released with the data it protects.</summary>
     public void CheckKeyFile(string keyFile)
     {
