@@ -44,7 +44,7 @@ internal static class DeidCommand
         var dates = Choice("--dates", "DICOM dates: shift (per-patient offset from the batch key, keeps intervals) or blank (the Basic Profile's dummies and removals).", "shift", "blank");
         var keepPrivate = new Option<string[]>("--keep-private-tag") { Description = "A private attribute known to be safe to keep, as gggg,CREATOR,ee (hex group, private creator, hex element low byte), e.g. 0029,SIEMENS CSA HEADER,10; repeatable.", Arity = ArgumentArity.ZeroOrMore };
         keepPrivate.Validators.Add(result => Validate(result, result.GetValueOrDefault<string[]>(), ParsePrivateTag, "--keep-private-tag takes gggg,CREATOR,ee: an odd (private) hex group, the private creator, a hex element byte"));
-        var noPixelClean = new Option<bool>("--no-pixel-clean") { Description = "Do not redact burned-in text in pixel data (the output is then marked for review when burned-in text is likely)." };
+        var noPixelClean = new Option<bool>("--no-pixel-clean") { Description = "Do not redact burned-in text in pixel data (faces in photographic objects, --region boxes and --known-value words still are); an object whose Burned In Annotation is YES is then marked for review." };
         var dicom = new Command("dicom", "De-identify DICOM files (PS3.15 basic profile with retained-UID, shifted-date and pixel-clean options).")
         {
             common.Input, common.Output, common.Workers, common.Key, common.RetryFailed, common.KnownValues, common.KnownValuesFile, dates, keepPrivate, noPixelClean,

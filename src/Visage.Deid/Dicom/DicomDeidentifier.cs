@@ -120,6 +120,12 @@ internal sealed class DicomDeidentifier : IFileDeidentifier
         }
 
         var hasPixels = source.FindDataElement(PixelDataTag);
+        if (hasPixels && !options.CleanPixelData
+            && string.Equals(DicomElementValue.FindText(source, 0x0028, 0x0301, DicomCharacterSet.Default)?.Trim(), "YES", StringComparison.OrdinalIgnoreCase))
+        {
+            needsReview.Add("Burned In Annotation is YES but burned-in text was not cleaned (Clean Pixel Data off): check the pixels by eye");
+        }
+
         var pixelsCleaned = false;
         var pixelsChanged = false;
         if (hasPixels && wantPixels)
