@@ -44,7 +44,7 @@ internal static class DeidCommand
         var dates = Choice("--dates", "DICOM dates: shift (per-patient offset from the batch key, keeps intervals) or blank (the Basic Profile's dummies and removals).", "shift", "blank");
         var keepPrivate = new Option<string[]>("--keep-private-tag") { Description = "A private attribute known to be safe to keep, as gggg,CREATOR,ee (hex group, private creator, hex element low byte), e.g. 0029,SIEMENS CSA HEADER,10; repeatable.", Arity = ArgumentArity.ZeroOrMore };
         keepPrivate.Validators.Add(result => Validate(result, result.GetValueOrDefault<string[]>(), ParsePrivateTag, "--keep-private-tag takes gggg,CREATOR,ee: an odd (private) hex group, the private creator, a hex element byte"));
-        var noPixelClean = new Option<bool>("--no-pixel-clean") { Description = "Do not redact burned-in text in pixel data (the output is then marked for review when burned-in text is likely)." };
+        var noPixelClean = new Option<bool>("--no-pixel-clean") { Description = "Do not redact burned-in text in pixel data (faces in photographic objects, --region boxes and --known-value words still are); an object whose Burned In Annotation is YES is then marked for review." };
         var dicom = new Command("dicom", "De-identify DICOM files (PS3.15 basic profile with retained-UID, shifted-date and pixel-clean options).")
         {
             common.Input, common.Output, common.Workers, common.Key, common.RetryFailed, common.KnownValues, common.KnownValuesFile, dates, keepPrivate, noPixelClean,
@@ -62,8 +62,32 @@ internal static class DeidCommand
 
         return new Command("deid", "De-identify photos or DICOM files into a release folder; reports and the batch key go to OUT.deid, which must never be released.")
         {
-            photos, dicom, DeidWorker.Create(services, inProcess),
+            photos, dicom, Release(), DeidWorker.Create(services, inProcess),
         };
+    }
+
+    /// <summary><c>visage deid release OUT NAME... --reviewer ID</c>: a person moves checked files out of quarantine.</summary>
+    private static Command Release()
+    {
+        var output = new Argument<DirectoryInfo>("OUT") { Description = "The batch's release folder (its OUT.deid holds the quarantine)." };
+        var names = new Argument<string[]>("NAME") { Description = "Quarantined file names as summary.md lists them (e.g. 0123456789abcdef0123.dcm).", Arity = ArgumentArity.OneOrMore };
+        var reviewer = new Option<string>("--reviewer") { Description = "Who checked the files (an operator id, not a name); recorded in the file's report.", Required = true };
+        var release = new Command("release", "Move quarantined outputs you have checked into the release folder (their rescan had found identifying data).")
+        {
+            output, names, reviewer,
+        };
+        release.SetAction(parse => CommandErrors.RunAsync(() =>
+        {
+            var folders = DeidFolders.ForOutput(parse.GetValue(output)!.FullName);
+            foreach (var name in parse.GetValue(names)!)
+            {
+                var released = QuarantineRelease.Release(folders, name, parse.GetValue(reviewer)!, DateTimeOffset.UtcNow);
+                AnsiConsole.MarkupLineInterpolated($"released [blue]{released.Output}[/] into {folders.Output} ({released.Findings.Count} finding(s) checked by the reviewer, recorded in its report)");
+            }
+
+            return Task.FromResult(ExitCodes.Success);
+        }));
+        return release;
     }
 
     private static async Task<int> RunAsync(
@@ -140,12 +164,13 @@ internal static class DeidCommand
     {
         var t = report.Totals;
         var run = report.LastRun;
-        var table = new Table().AddColumns("files", "de-identified", "failed", "needs review", "skipped (done before)", "elapsed", "files/s", "MB/s");
+        var table = new Table().AddColumns("files", "de-identified", "failed", "needs review", "quarantined", "skipped (done before)", "elapsed", "files/s", "MB/s");
         table.AddRow(
             Inv($"{t.Files:N0}"),
             Inv($"{t.Deidentified:N0}"),
             t.Failed == 0 ? "0" : Inv($"[red]{t.Failed:N0}[/]"),
             t.NeedsReview == 0 ? "0" : Inv($"[yellow]{t.NeedsReview:N0}[/]"),
+            t.Quarantined == 0 ? "0" : Inv($"[red]{t.Quarantined:N0}[/]"),
             Inv($"{run.Skipped:N0}"),
             Inv($"{run.Elapsed.TotalSeconds:F1} s"),
             Inv($"{run.FilesPerSecond:F1}"),
@@ -154,6 +179,11 @@ internal static class DeidCommand
         if (run.Ignored > 0)
         {
             AnsiConsole.MarkupLineInterpolated($"{run.Ignored} hidden files or links were not read.");
+        }
+
+        if (t.Quarantined > 0)
+        {
+            AnsiConsole.MarkupLineInterpolated($"{t.Quarantined} output(s) still held identifying data after de-identification and are in [blue]{folders.Quarantine}[/], not in the release folder; see the summary.");
         }
 
         AnsiConsole.MarkupLineInterpolated($"summary: [blue]{folders.SummaryMarkdown}[/] (keep {folders.SecureZone} private: it maps outputs back to inputs and holds the batch key)");

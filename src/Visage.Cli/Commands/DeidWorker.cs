@@ -10,6 +10,8 @@ namespace Visage.Cli.Commands;
 /// so a native library that aborts on a malformed file takes down this process, not the batch. Protocol, one JSON
 /// object per line: the parent sends <see cref="WorkerStart"/> (with the batch key: a private pipe, never argv or
 /// the environment), then one <see cref="WorkerRequest"/> per file and reads one <see cref="DeidFileReport"/> back.
+/// The worker dies with the batch (<see cref="ParentLifetime"/>) and exits at the end of its input; it writes only the
+/// partial file it was asked for, inside the batch's private work folder, and deletes it if the batch is gone.
 /// </summary>
 internal static class DeidWorker
 {
@@ -17,6 +19,12 @@ internal static class DeidWorker
 
     /// <summary>Fault injection for the crash test only: the worker dies on the file with this relative path.</summary>
     public const string CrashOnVariable = "VISAGE_TEST_DEID_WORKER_CRASH_ON";
+
+    /// <summary>
+    /// Fault injection for the orphan test only: on the file with this relative path the worker writes half an output
+    /// and then hangs, as a native library stuck on a file would; only its batch's death may end it.
+    /// </summary>
+    public const string HangOnVariable = "VISAGE_TEST_DEID_WORKER_HANG_ON";
 
     public static readonly JsonSerializerOptions Wire = new(DeidReportJson.Options) { WriteIndented = false };
 
@@ -37,9 +45,11 @@ internal static class DeidWorker
         }
 
         var start = JsonSerializer.Deserialize<WorkerStart>(hello, Wire) ?? throw new JsonException("Empty worker start.");
+        ParentLifetime.TieTo(start.ParentProcessId);
         using var key = new BatchKey(Convert.FromBase64String(start.Key));
         var deidentifier = factory(start.Kind, key, start.Settings, services);
         var crashOn = Environment.GetEnvironmentVariable(CrashOnVariable);
+        var hangOn = Environment.GetEnvironmentVariable(HangOnVariable);
         try
         {
             while (await input.ReadLineAsync(cancellationToken) is { } line)
@@ -50,7 +60,20 @@ internal static class DeidWorker
                     Environment.FailFast("Crash injected by the test.");
                 }
 
+                if (hangOn is not null && string.Equals(hangOn, request.Relative, StringComparison.Ordinal))
+                {
+                    await File.WriteAllBytesAsync(request.Output, new byte[64 * 1024], cancellationToken);
+                    await Task.Delay(Timeout.InfiniteTimeSpan, CancellationToken.None);
+                }
+
                 var report = deidentifier.Deidentify(request.Input, request.Relative, request.Output, cancellationToken);
+                if (!ParentLifetime.ParentAlive)
+                {
+                    // Nobody will check or move this output; it must not outlive the batch.
+                    File.Delete(request.Output);
+                    ParentLifetime.KillSelf();
+                }
+
                 await output.WriteLineAsync(JsonSerializer.Serialize(report, Wire));
             }
         }
@@ -63,6 +86,6 @@ internal static class DeidWorker
     }
 }
 
-internal sealed record WorkerStart(DeidKind Kind, string Key, DeidCommandSettings Settings);
+internal sealed record WorkerStart(DeidKind Kind, string Key, DeidCommandSettings Settings, int ParentProcessId);
 
 internal sealed record WorkerRequest(string Input, string Relative, string Output);

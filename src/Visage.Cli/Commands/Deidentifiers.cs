@@ -32,9 +32,10 @@ internal static class Deidentifiers
         RetainLongitudinalModifiedDates = settings.Dates == DeidDates.Shift,
         CleanPixelData = settings.CleanPixels,
         KeptPrivateTags = [.. settings.KeepPrivateTags.Select(t => new DicomPrivateTag(t.Group, t.Creator, t.Element))],
+        KnownIdentifyingValues = settings.KnownValues,
     };
 
-    /// <summary>Burned-in text unless --no-pixel-clean, faces in photographic objects, --region boxes on every object.</summary>
+    /// <summary>Burned-in text unless --no-pixel-clean (given known values even then), faces in photographic objects, --region boxes on every object.</summary>
     private static DicomDeidentifier Dicom(BatchKey key, DeidCommandSettings settings, IServiceProvider services) =>
         DicomPipeline.Create(
             key,

@@ -11,16 +11,20 @@ namespace Visage.Cli.Commands;
 /// Runs a de-identifier in <c>visage deid worker</c> child processes, one per batch worker, reused across files.
 /// Debian's GDCM keeps its assertions and aborts the process on some malformed objects; here that ends one worker,
 /// the file gets a Failed report with the reason, and the next file starts a fresh worker — the batch goes on.
+/// Workers die with this process (<see cref="ParentLifetime"/>): Linux ties a child's parent-death signal to the
+/// thread that forked it, so every worker is started from one thread that lives as long as this object, never from
+/// a thread-pool thread that may retire mid-batch and take its workers with it.
 /// </summary>
 internal sealed class IsolatedDeidentifier(DeidKind kind, BatchKey key, DeidCommandSettings settings, string outputExtension) : IFileDeidentifier, IDisposable
 {
     private readonly ConcurrentBag<Worker> idle = [];
+    private readonly LaunchThread launcher = new();
 
     public string OutputExtension(string inputPath) => outputExtension;
 
     public DeidFileReport Deidentify(string inputPath, string relativePath, string outputPath, CancellationToken cancellationToken)
     {
-        var worker = idle.TryTake(out var reused) ? reused : Worker.Start(kind, key, settings);
+        var worker = idle.TryTake(out var reused) ? reused : Worker.Start(launcher, kind, key, settings);
         string? reply;
         try
         {
@@ -50,6 +54,52 @@ internal sealed class IsolatedDeidentifier(DeidKind kind, BatchKey key, DeidComm
         {
             worker.Dispose();
         }
+
+        launcher.Dispose();
+    }
+
+    /// <summary>The one thread that forks workers (see the class remarks).</summary>
+    private sealed class LaunchThread : IDisposable
+    {
+        private readonly BlockingCollection<(ProcessStartInfo Start, TaskCompletionSource<Process> Started)> requests = [];
+        private readonly Thread thread;
+
+        public LaunchThread()
+        {
+            thread = new Thread(Run) { IsBackground = true, Name = "deid worker launcher" };
+            thread.Start();
+        }
+
+        public Process Start(ProcessStartInfo start)
+        {
+            var started = new TaskCompletionSource<Process>(TaskCreationOptions.RunContinuationsAsynchronously);
+            requests.Add((start, started));
+            return started.Task.GetAwaiter().GetResult();
+        }
+
+        public void Dispose()
+        {
+            requests.CompleteAdding();
+            thread.Join();
+            requests.Dispose();
+        }
+
+        private void Run()
+        {
+            foreach (var (start, started) in requests.GetConsumingEnumerable())
+            {
+                try
+                {
+                    started.SetResult(Process.Start(start) ?? throw new InvalidOperationException("The de-identification worker could not be started."));
+                }
+#pragma warning disable CA1031 // Handed to the caller, who sees it as its own Process.Start failing.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    started.SetException(ex);
+                }
+            }
+        }
     }
 
     private sealed class Worker : IDisposable
@@ -58,7 +108,7 @@ internal sealed class IsolatedDeidentifier(DeidKind kind, BatchKey key, DeidComm
 
         private Worker(Process process) => this.process = process;
 
-        public static Worker Start(DeidKind kind, BatchKey key, DeidCommandSettings settings)
+        public static Worker Start(LaunchThread launcher, DeidKind kind, BatchKey key, DeidCommandSettings settings)
         {
             var host = Environment.ProcessPath ?? throw new InvalidOperationException("The running executable is unknown.");
             var start = new ProcessStartInfo(host) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
@@ -70,11 +120,11 @@ internal sealed class IsolatedDeidentifier(DeidKind kind, BatchKey key, DeidComm
 
             start.ArgumentList.Add("deid");
             start.ArgumentList.Add(DeidWorker.CommandName);
-            var process = Process.Start(start) ?? throw new InvalidOperationException("The de-identification worker could not be started.");
+            var process = launcher.Start(start);
             var secret = key.Export();
             try
             {
-                process.StandardInput.WriteLine(JsonSerializer.Serialize(new WorkerStart(kind, Convert.ToBase64String(secret), settings), DeidWorker.Wire));
+                process.StandardInput.WriteLine(JsonSerializer.Serialize(new WorkerStart(kind, Convert.ToBase64String(secret), settings, Environment.ProcessId), DeidWorker.Wire));
                 process.StandardInput.Flush();
             }
             finally

@@ -8,11 +8,13 @@ namespace Visage.Deid.Batch;
 
 /// <summary>
 /// Runs one de-identifier over every file of an input folder, in parallel, into a flat output folder of
-/// pseudonymous names (original names and paths can carry PHI). An output appears only complete and only when its
-/// file was de-identified; a failing or throwing file becomes a Failed report and the batch goes on. Per-file
-/// reports in the secure zone double as resume markers, so a killed or cancelled batch continues where it stopped.
-/// A file in progress has a started marker beside them: one left by a run that died (a file that makes a native
-/// library abort the process, or a kill) fails that file with the reason instead of retrying it forever.
+/// pseudonymous names (original names and paths can carry PHI). Every output is written and verified in the private
+/// work folder and moved into the release folder in one rename only when it is complete and its rescan found
+/// nothing; an output with findings goes to the quarantine folder instead, and a failing or throwing file becomes a
+/// Failed report — the batch goes on. Per-file reports in the secure zone double as resume markers, so a killed or
+/// cancelled batch continues where it stopped. A file in progress has a started marker beside them: one left by a
+/// run that died (a file that makes a native library abort the process, or a kill) fails that file with the reason
+/// instead of retrying it forever.
 /// </summary>
 internal sealed partial class DeidBatch
 {
@@ -47,9 +49,16 @@ internal sealed partial class DeidBatch
     public async Task<DeidBatchReport> RunAsync(IProgress<DeidProgress>? progress, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        Directory.CreateDirectory(folders.Output);
-        CreatePrivateDirectory(folders.SecureZone);
-        CreatePrivateDirectory(folders.FileReports);
+        if (!Directory.Exists(folders.Output))
+        {
+            PrivateFiles.CreateDirectory(folders.Output);
+        }
+
+        PrivateFiles.CreateDirectory(folders.SecureZone);
+        using var running = Lock(folders);
+        PrivateFiles.CreateDirectory(folders.FileReports);
+        PrivateFiles.CreateDirectory(folders.Work);
+        PrivateFiles.CreateDirectory(folders.Quarantine);
         RemoveStalePartials();
 
         var scan = InputFolderScan.Of(folders.Input);
@@ -111,8 +120,8 @@ internal sealed partial class DeidBatch
 
     private DeidFileReport Process(InputFile input, string pseudonym, CancellationToken cancellationToken)
     {
-        string? temp = null;
-        string? final = null;
+        string? partial = null;
+        string? name = null;
         DeidFileReport report;
         try
         {
@@ -122,14 +131,17 @@ internal sealed partial class DeidBatch
                 throw new InvalidOperationException("The de-identifier gave an output extension that is not a plain '.ext'.");
             }
 
-            final = Path.Combine(folders.Output, pseudonym + extension);
-            temp = Path.Combine(folders.Output, "." + pseudonym + PartialMarker + extension);
-            File.WriteAllBytes(StartedMarkerPath(pseudonym), []);
-            report = deidentifier.Deidentify(input.FullPath, input.RelativePath, temp, cancellationToken);
+            name = pseudonym + extension;
+            partial = Path.Combine(folders.Work, pseudonym + PartialMarker + extension);
+            PrivateFiles.CreateEmpty(StartedMarkerPath(pseudonym));
+
+            // Created 0600 here: a writer that truncates it (GDCM, OpenCV) keeps the mode.
+            PrivateFiles.CreateEmpty(partial);
+            report = deidentifier.Deidentify(input.FullPath, input.RelativePath, partial, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            Delete(temp);
+            Delete(partial);
             Delete(StartedMarkerPath(pseudonym));
             throw;
         }
@@ -140,15 +152,30 @@ internal sealed partial class DeidBatch
             report = DeidFileReport.Failed(input.RelativePath, $"The de-identifier threw {ex.GetType().Name}.");
         }
 
-        if (report.Status == DeidStatus.Deidentified && temp is not null && final is not null && File.Exists(temp))
+        var released = name is null ? null : Path.Combine(folders.Output, name);
+        var quarantined = name is null ? null : Path.Combine(folders.Quarantine, name);
+        if (report.Status == DeidStatus.Deidentified && partial is not null && File.Exists(partial) && new FileInfo(partial).Length > 0)
         {
-            File.Move(temp, final, overwrite: true);
-            report = report with { Input = input.RelativePath, Output = Path.GetFileName(final) };
+            PrivateFiles.Restrict(partial);
+            if (report.Findings.Count == 0)
+            {
+                Delete(quarantined);
+                AtomicMove.Replace(partial, released!);
+                report = report with { Input = input.RelativePath, Output = name, Quarantined = null, Released = null };
+            }
+            else
+            {
+                // The rescan still found identifying data: a person decides, the release folder never sees it.
+                Delete(released);
+                AtomicMove.Replace(partial, quarantined!);
+                report = report with { Input = input.RelativePath, Output = null, Quarantined = name, Released = null };
+            }
         }
         else
         {
-            Delete(temp);
-            Delete(final);
+            Delete(partial);
+            Delete(released);
+            Delete(quarantined);
 
             // A de-identifier that gave up because of cancellation has not failed the file: leave it for the rerun.
             if (cancellationToken.IsCancellationRequested)
@@ -159,7 +186,7 @@ internal sealed partial class DeidBatch
 
             report = report.Status == DeidStatus.Deidentified
                 ? DeidFileReport.Failed(input.RelativePath, "The de-identifier reported success but wrote no output.")
-                : report with { Input = input.RelativePath, Output = null };
+                : report with { Input = input.RelativePath, Output = null, Quarantined = null };
         }
 
         return Finish(pseudonym, report);
@@ -191,39 +218,52 @@ internal sealed partial class DeidBatch
             return null;
         }
 
-        return report.Status == DeidStatus.Deidentified
-            ? report.Output is { } output && File.Exists(Path.Combine(folders.Output, output)) ? report : null
-            : retryFailed ? null : report;
+        if (report.Status != DeidStatus.Deidentified)
+        {
+            return retryFailed ? null : report;
+        }
+
+        // Finished only while its output is where the report says (a deleted output is redone).
+        var present = (report.Output is { } output && File.Exists(Path.Combine(folders.Output, output)))
+            || (report.Quarantined is { } quarantined && File.Exists(Path.Combine(folders.Quarantine, quarantined)));
+        return present ? report : null;
     }
 
     private string FileReportPath(string pseudonym) => Path.Combine(folders.FileReports, pseudonym + ".json");
 
     private string StartedMarkerPath(string pseudonym) => Path.Combine(folders.FileReports, pseudonym + StartedMarker);
 
-    // Left by a run that was killed mid-file; never renamed into place, so never a finished output.
+    /// <summary>
+    /// Held for the whole run (and by a release); a second batch on the same output is refused instead of sharing the
+    /// work folder.
+    /// </summary>
+    internal static FileStream Lock(DeidFolders folders)
+    {
+        try
+        {
+            return PrivateFiles.OpenForWriting(folders.LockFile, FileMode.OpenOrCreate, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new DeidFolderException("Another de-identification batch is running on this output folder; wait for it to finish.", ex);
+        }
+    }
+
+    // Left by a run that was killed mid-file; never moved into place, so never a finished output. Hidden partials in
+    // the release folder come from versions that wrote them there.
     private void RemoveStalePartials()
     {
+        foreach (var path in Directory.EnumerateFiles(folders.Work))
+        {
+            File.Delete(path);
+        }
+
         foreach (var folder in new[] { folders.Output, folders.FileReports, folders.SecureZone })
         {
             foreach (var path in Directory.EnumerateFiles(folder, ".*" + PartialMarker + "*"))
             {
                 File.Delete(path);
             }
-        }
-    }
-
-    private static void CreatePrivateDirectory(string path)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(path);
-        }
-        else
-        {
-            // Also tightens a folder made earlier (e.g. by the key file) with the default umask.
-            const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-            Directory.CreateDirectory(path, OwnerOnly);
-            File.SetUnixFileMode(path, OwnerOnly);
         }
     }
 

@@ -1,9 +1,10 @@
 namespace Visage.Deid.Batch;
 
 /// <summary>
-/// Where a batch reads and writes: the input folder, the flat output folder (de-identified files only, safe to
-/// release) and the secure zone beside it, <c>&lt;OUT&gt;.deid</c>, which holds the key, the reports and the mapping
-/// back to input paths and so must never be released with the output.
+/// Where a batch reads and writes: the input folder, the flat output folder (the release: only complete files whose
+/// rescan found nothing) and the secure zone beside it, <c>&lt;OUT&gt;.deid</c>, which holds the key, the reports, the
+/// mapping back to input paths, files in progress (<see cref="Work"/>) and files the rescan flagged
+/// (<see cref="Quarantine"/>), and so must never be released with the output.
 /// </summary>
 internal sealed record DeidFolders(string Input, string Output)
 {
@@ -18,6 +19,15 @@ internal sealed record DeidFolders(string Input, string Output)
     public string SummaryMarkdown => Path.Combine(SecureZone, "summary.md");
 
     public string DefaultKeyFile => Path.Combine(SecureZone, "batch.key");
+
+    /// <summary>Partial outputs while a file is being de-identified and verified; emptied at every start.</summary>
+    public string Work => Path.Combine(SecureZone, "work");
+
+    /// <summary>Outputs whose rescan still found identifying data: kept out of the release until a person releases them.</summary>
+    public string Quarantine => Path.Combine(SecureZone, "quarantine");
+
+    /// <summary>Held (flock) while a batch runs, so two batches never share one output folder.</summary>
+    public string LockFile => Path.Combine(SecureZone, "batch.lock");
 
     /// <summary>Resolves both folders to full paths and refuses layouts where one would read or overwrite the other.</summary>
     public static DeidFolders Resolve(string input, string output)
@@ -40,6 +50,20 @@ internal sealed record DeidFolders(string Input, string Output)
         if (IsSameOrInside(fullInput, fullOutput) || IsSameOrInside(fullInput, folders.SecureZone))
         {
             throw new DeidFolderException("The input folder is inside the output folder; choose an output outside it.");
+        }
+
+        return folders;
+    }
+
+    /// <summary>The folders of an existing batch's output, for commands that do not read the input (a release).</summary>
+    public static DeidFolders ForOutput(string output)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(output);
+        var fullOutput = Path.TrimEndingDirectorySeparator(Path.GetFullPath(output));
+        var folders = new DeidFolders(string.Empty, fullOutput);
+        if (!Directory.Exists(fullOutput) || !Directory.Exists(folders.SecureZone))
+        {
+            throw new DeidFolderException("No de-identification batch output there (the folder or its .deid folder is missing).");
         }
 
         return folders;

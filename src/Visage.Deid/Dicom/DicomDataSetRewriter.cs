@@ -18,10 +18,14 @@ internal sealed class DicomDataSetRewriter
     public const string DummyText = "REMOVED";
     public const string DummyPersonName = "ANONYMOUS";
 
+    /// <summary>The reason reported for an attribute changed because it held a value given with <c>--known-value</c>.</summary>
+    public const string GivenValueReason = "Contains an identifying value given for this batch";
+
     private readonly BatchKey key;
     private readonly DicomActionPolicy policy;
     private readonly DicomIdentifyingValues known;
     private readonly PhiDetector detector;
+    private readonly PhiDetector? givenDetector;
     private readonly List<DeidAction> actions = [];
 
     public DicomDataSetRewriter(BatchKey key, DicomActionPolicy policy, DicomIdentifyingValues known)
@@ -30,7 +34,19 @@ internal sealed class DicomDataSetRewriter
         this.policy = policy;
         this.known = known;
         detector = new PhiDetector(known.Texts);
+        givenDetector = known.Given.Count > 0 ? new PhiDetector(known.Given) : null;
     }
+
+    /// <summary>
+    /// True when <paramref name="text"/> contains a value given for the batch. Numbers, times, dates and UIDs are not
+    /// searched (they are replaced, shifted or identify no one, and short numbers match by chance); a person name is
+    /// always replaced anyway.
+    /// </summary>
+    internal static bool ContainsGiven(PhiDetector? given, string text, gdcm.VR.VRType vr) =>
+        given is not null
+        && DicomElementValue.IsString(vr)
+        && vr is not (gdcm.VR.VRType.UI or gdcm.VR.VRType.DS or gdcm.VR.VRType.IS or gdcm.VR.VRType.TM or gdcm.VR.VRType.DA or gdcm.VR.VRType.DT)
+        && given.Find(text).Any(m => m.Kind == PhiKind.KnownIdentifier);
 
     public IReadOnlyList<DeidAction> Actions => actions;
 
@@ -113,7 +129,11 @@ internal sealed class DicomDataSetRewriter
             keep = false;
         }
 
-        if (keep)
+        if (keep && known.Given.Count > 0 && ContainsGivenBytes(DicomElementValue.Bytes(element)))
+        {
+            actions.Add(new DeidAction(target, DeidActionKind.Removed, "Private attribute kept by configuration, but " + GivenValueReason.ToLowerInvariant()));
+        }
+        else if (keep)
         {
             result.Insert(element);
             actions.Add(new DeidAction(target, DeidActionKind.Kept, "Private attribute kept by configuration"));
@@ -183,7 +203,24 @@ internal sealed class DicomDataSetRewriter
             // Safety nets for attributes the profile keeps: a reference to a UID being replaced is replaced the same
             // way, and free text holding one of this object's identifying values is emptied.
             var text = DicomElementValue.Text(element, charset);
-            if (vr == gdcm.VR.VRType.UI && text.Split('\\').Any(u => known.Uids.Contains(u.Trim(' ', '\0'))))
+            if (ContainsGiven(givenDetector, text, vr))
+            {
+                // Code-like values are often required (type 1): a pseudonym keeps the object valid; text is emptied.
+                if (IsCodeLike(vr))
+                {
+                    var values = text.Split('\\').Select(v => ContainsGiven(givenDetector, v, vr) ? key.Pseudonym("dicom-value", v.Trim())[..16].ToUpperInvariant() : v);
+                    var replaced = new gdcm.DataElement(new gdcm.Tag(group, number));
+                    replaced.SetVR(new gdcm.VR(vr));
+                    DicomElementValue.SetText(replaced, string.Join('\\', values), vr);
+                    result.Insert(replaced);
+                    actions.Add(new DeidAction(target, DeidActionKind.Replaced, GivenValueReason));
+                    return;
+                }
+
+                action = ProfileAction.Empty;
+                reason = GivenValueReason;
+            }
+            else if (vr == gdcm.VR.VRType.UI && text.Split('\\').Any(u => known.Uids.Contains(u.Trim(' ', '\0'))))
             {
                 action = ProfileAction.NewUid;
                 reason = "References a replaced UID";
@@ -254,6 +291,14 @@ internal sealed class DicomDataSetRewriter
         DicomElementValue.SetText(output, replacement, vr);
         result.Insert(output);
         actions.Add(new DeidAction(target, kind, reason));
+    }
+
+    // A kept private value may be binary or of unknown VR, so the given values are looked for in its bytes.
+    private bool ContainsGivenBytes(byte[] value)
+    {
+        var text = System.Text.Encoding.Latin1.GetString(value);
+        var utf8 = System.Text.Encoding.UTF8.GetString(value);
+        return givenDetector!.Find(text).Concat(givenDetector.Find(utf8)).Any(m => m.Kind == PhiKind.KnownIdentifier);
     }
 
     private bool IsKnown(string value)
@@ -334,7 +379,7 @@ internal sealed class DicomDataSetRewriter
             emptied.SetVR(new gdcm.VR(vr));
             DicomElementValue.SetEmpty(emptied);
             result.Insert(emptied);
-            actions.Add(new DeidAction(target, DeidActionKind.Emptied, "Clean: identifying content found"));
+            actions.Add(new DeidAction(target, DeidActionKind.Emptied, ContainsGiven(givenDetector, text, vr) ? "Clean: " + GivenValueReason.ToLowerInvariant() : "Clean: identifying content found"));
             return;
         }
 

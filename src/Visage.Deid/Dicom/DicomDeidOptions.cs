@@ -21,6 +21,13 @@ internal sealed record DicomDeidOptions
 
     public bool RetainInstitutionIdentity { get; init; }
 
+    /// <summary>
+    /// Identifying values given for the whole batch (a patient's name, a record number: <c>--known-value</c>), PHI
+    /// themselves: any attribute the profile would keep that contains one is emptied or replaced, burned-in text that
+    /// reads as one is blacked out (also without Clean Pixel Data), and the rescan reports any left as a finding.
+    /// </summary>
+    public IReadOnlyList<string> KnownIdentifyingValues { get; init; } = [];
+
     /// <summary>Private attributes to keep; every other private attribute (and unused private creator) is removed.</summary>
     public IReadOnlyList<DicomPrivateTag> KeptPrivateTags { get; init; } = [];
 

@@ -78,7 +78,7 @@ internal sealed class DicomDeidentifier : IFileDeidentifier
             return DeidFileReport.Failed(relativePath, "Not DICOM, or a malformed or truncated DICOM file");
         }
 
-        var wantPixels = options.CleanPixelData || options.CleanRecognizableVisualFeatures;
+        var wantPixels = options.CleanPixelData || options.CleanRecognizableVisualFeatures || options.KnownIdentifyingValues.Count > 0;
         gdcm.Image? image = null;
         var reader = new gdcm.Reader();
         reader.SetFileName(inputPath);
@@ -120,6 +120,12 @@ internal sealed class DicomDeidentifier : IFileDeidentifier
         }
 
         var hasPixels = source.FindDataElement(PixelDataTag);
+        if (hasPixels && !options.CleanPixelData
+            && string.Equals(DicomElementValue.FindText(source, 0x0028, 0x0301, DicomCharacterSet.Default)?.Trim(), "YES", StringComparison.OrdinalIgnoreCase))
+        {
+            needsReview.Add("Burned In Annotation is YES but burned-in text was not cleaned (Clean Pixel Data off): check the pixels by eye");
+        }
+
         var pixelsCleaned = false;
         var pixelsChanged = false;
         if (hasPixels && wantPixels)
@@ -143,11 +149,12 @@ internal sealed class DicomDeidentifier : IFileDeidentifier
         }
 
         ct.ThrowIfCancellationRequested();
+        // Burned In Annotation becomes NO only when burned-in text was cleaned, not when only faces or given values were.
         DicomDeidentificationMarks.Apply(
             rewritten,
             DicomDeidentificationMarks.Applied(options, pixelsCleaned),
             rewriter.ShiftedDates,
-            pixelsCleaned);
+            pixelsCleaned && options.CleanPixelData);
         file.SetDataSet(rewritten);
         RewriteHeader(file.GetHeader(), actions);
 

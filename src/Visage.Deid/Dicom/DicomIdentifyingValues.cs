@@ -4,19 +4,27 @@ namespace Visage.Deid.Dicom;
 
 /// <summary>
 /// The original values of one object that de-identification removes or replaces (every string value whose action is
-/// X, Z, D, U or a date shift — not K, and not C, whose kept text was judged clean): decoded for text matching and as
-/// raw bytes, so they can be found in an output whatever its character set.
+/// X, Z, D, U or a date shift — not K, and not C, whose kept text was judged clean), plus the values given for the
+/// whole batch (<see cref="DicomDeidOptions.KnownIdentifyingValues"/>, in <see cref="Given"/> too): decoded for text
+/// matching and as raw bytes, so they can be found in an output whatever its character set.
 /// </summary>
 internal sealed class DicomIdentifyingValues
 {
     /// <summary>Raw values shorter than this are not searched for in bytes: too many accidental matches.</summary>
     public const int MinimumRawLength = 4;
 
+    /// <summary>Given values shorter than this are ignored (the text detector's own minimum): too many accidental matches.</summary>
+    public const int MinimumGivenLength = 3;
+
     private readonly HashSet<string> texts = new(StringComparer.Ordinal);
+    private readonly HashSet<string> given = new(StringComparer.Ordinal);
     private readonly HashSet<string> uids = new(StringComparer.Ordinal);
     private readonly Dictionary<string, byte[]> raw = new(StringComparer.Ordinal);
 
     public IReadOnlySet<string> Texts => texts;
+
+    /// <summary>The batch's given values (also in <see cref="Texts"/>), looked for inside every kept value, not only free text.</summary>
+    public IReadOnlySet<string> Given => given;
 
     /// <summary>Original UIDs that get new values (any attribute holding one of them is remapped too).</summary>
     public IReadOnlySet<string> Uids => uids;
@@ -48,6 +56,11 @@ internal sealed class DicomIdentifyingValues
         ArgumentNullException.ThrowIfNull(policy);
         var values = new DicomIdentifyingValues();
         values.Walk(dataSet, DicomCharacterSet.Default, policy, 0);
+        foreach (var value in policy.Options.KnownIdentifyingValues)
+        {
+            values.AddGiven(value);
+        }
+
         return values;
     }
 
@@ -139,6 +152,28 @@ internal sealed class DicomIdentifyingValues
             foreach (var part in parts)
             {
                 AddRaw(Encoding.ASCII.GetBytes(part.Trim(' ', '\0')));
+            }
+        }
+    }
+
+    // Given as text: looked for decoded, and in the raw bytes as UTF-8 (also Latin-1) as typed and in upper case, the
+    // way DICOM names and IDs are usually written.
+    private void AddGiven(string value)
+    {
+        var trimmed = value.Trim(' ', '\0');
+        if (trimmed.Length < MinimumGivenLength || IsOurDummy(trimmed))
+        {
+            return;
+        }
+
+        texts.Add(trimmed);
+        given.Add(trimmed);
+        foreach (var form in new[] { trimmed, trimmed.ToUpperInvariant() })
+        {
+            AddRaw(Encoding.UTF8.GetBytes(form));
+            if (!form.All(char.IsAscii) && form.All(c => c <= '\u00FF'))
+            {
+                AddRaw(Encoding.Latin1.GetBytes(form));
             }
         }
     }

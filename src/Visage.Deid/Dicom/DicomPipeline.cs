@@ -13,12 +13,15 @@ internal static class DicomPipeline
     public static DicomDeidentifier Create(BatchKey key, DicomDeidOptions options, IReadOnlyList<ConfiguredRegion> regions, TesseractOcr ocr, FaceEngine? faces)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (!options.CleanPixelData && !options.CleanRecognizableVisualFeatures && regions.Count == 0)
+        if (!options.CleanPixelData && !options.CleanRecognizableVisualFeatures && regions.Count == 0 && options.KnownIdentifyingValues.Count == 0)
         {
             return new DicomDeidentifier(key, options);
         }
 
-        var cleaning = new PixelCleaningOptions(regions, CleanText: options.CleanPixelData, CleanFaces: options.CleanRecognizableVisualFeatures);
+        var cleaning = new PixelCleaningOptions(regions, CleanText: options.CleanPixelData, CleanFaces: options.CleanRecognizableVisualFeatures)
+        {
+            KnownValues = options.KnownIdentifyingValues,
+        };
         return new DicomDeidentifier(key, options, new DicomPixelCleaner(ocr, faces, cleaning).Clean);
     }
 }

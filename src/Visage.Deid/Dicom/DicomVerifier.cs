@@ -14,6 +14,8 @@ internal sealed record DicomVerification(IReadOnlyList<VerificationFinding> Find
 /// <item>every original identifying value (see <see cref="DicomIdentifyingValues"/>) found in an output element —
 /// free text (LO, LT, SH, ST, UT, UC, PN) through <see cref="PhiDetector"/>, other string values when equal — or
 /// anywhere in the output's raw bytes (the original's raw bytes are searched, so every character set is covered);</item>
+/// <item>every value given for the batch (<see cref="DicomDeidOptions.KnownIdentifyingValues"/>) inside any string
+/// value, whatever its VR;</item>
 /// <item>every private attribute left that the options did not keep;</item>
 /// <item>PHI-shaped text (dates, phone numbers, ...) in free-text values as needing review, not as a finding: the
 /// patterns also match harmless text (version strings, protocol names) and the profile keeps those attributes.</item>
@@ -139,6 +141,7 @@ internal sealed class DicomVerifier(DicomDeidOptions options)
     private sealed class ElementScan(DicomIdentifyingValues known, DicomDeidOptions options, List<VerificationFinding> findings, List<string> review)
     {
         private readonly PhiDetector detector = new(known.Texts);
+        private readonly PhiDetector? given = known.Given.Count > 0 ? new PhiDetector(known.Given) : null;
         private readonly HashSet<string> exact = known.Texts.Where(t => t.Length >= MinimumTextLength).ToHashSet(StringComparer.Ordinal);
 
         /// <summary>The writing toolkit's Implementation Class UID and Version Name, which are its, not the original's.</summary>
@@ -214,6 +217,12 @@ internal sealed class DicomVerifier(DicomDeidOptions options)
         {
             if (text.Length == 0)
             {
+                return;
+            }
+
+            if (DicomDataSetRewriter.ContainsGiven(given, text, vr))
+            {
+                findings.Add(new VerificationFinding(location, FindingKind.OriginalValue, "Contains an identifying value given for this batch"));
                 return;
             }
 

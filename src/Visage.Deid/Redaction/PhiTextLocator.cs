@@ -30,7 +30,18 @@ internal sealed class PhiTextLocator
             return words.Select(w => new TextRegion(BoxOf(w), null)).ToList();
         }
 
-        var regions = new List<TextRegion>();
+        return Matching(words, detector).Select(m => new TextRegion(BoxOf(m.Word), m.Kind)).DistinctBy(r => r.Box).ToList();
+    }
+
+    /// <summary>
+    /// The words that take part in an identifier <paramref name="detector"/> finds on their line, each with the kind
+    /// found (a word in several matches appears once per match). Shared by photos and DICOM pixel data.
+    /// </summary>
+    internal static IReadOnlyList<(RecognizedWord Word, PhiKind Kind)> Matching(IReadOnlyList<RecognizedWord> words, PhiDetector detector)
+    {
+        ArgumentNullException.ThrowIfNull(words);
+        ArgumentNullException.ThrowIfNull(detector);
+        var matched = new List<(RecognizedWord, PhiKind)>();
         foreach (var line in GroupIntoLines(words))
         {
             var text = new System.Text.StringBuilder();
@@ -53,13 +64,13 @@ internal sealed class PhiTextLocator
                     var wordEnd = starts[k] + line[k].Text.Length;
                     if (starts[k] < match.Start + match.Length && match.Start < wordEnd)
                     {
-                        regions.Add(new TextRegion(BoxOf(line[k]), match.Kind));
+                        matched.Add((line[k], match.Kind));
                     }
                 }
             }
         }
 
-        return regions.DistinctBy(r => r.Box).ToList();
+        return matched;
     }
 
     /// <summary>Words whose vertical extents overlap by half the smaller height share a line, ordered left to right.</summary>

@@ -12,13 +12,7 @@ internal static class AtomicFile
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var temp = Path.Combine(directory, "." + Path.GetFileName(path) + PartialSuffix);
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var stream = new FileStream(temp, options))
+        using (var stream = Batch.PrivateFiles.OpenForWriting(temp, FileMode.Create))
         using (var writer = new StreamWriter(stream))
         {
             writer.Write(contents);

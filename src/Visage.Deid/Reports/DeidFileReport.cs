@@ -17,9 +17,21 @@ public sealed record DeidFileReport(
     /// <summary>True when the rescan found nothing identifying left in the output.</summary>
     public bool Clean => Status == DeidStatus.Deidentified && Findings.Count == 0;
 
+    /// <summary>
+    /// The output's name in the quarantine folder (<c>OUT.deid/quarantine</c>) when the rescan found identifying data
+    /// in it; such a file never goes to the release folder (<see cref="Output"/> is null) until a person releases it.
+    /// </summary>
+    public string? Quarantined { get; init; }
+
+    /// <summary>When a person released this quarantined output after checking it (<c>visage deid release</c>), and who.</summary>
+    public DeidRelease? Released { get; init; }
+
     public static DeidFileReport Failed(string input, string error) =>
         new(input, null, DeidStatus.Failed, error, [], [], [], []);
 }
+
+/// <summary>A person's decision to release a quarantined output: who (an operator id, not a patient's) and when.</summary>
+public sealed record DeidRelease(string Reviewer, DateTimeOffset ReleasedUtc);
 
 public enum DeidStatus
 {

@@ -21,13 +21,13 @@ internal static class DeidSummaryMarkdown
         Line(md);
         Line(md, t.Complete
             ? "**Status: complete** — every file was de-identified and the rescan found nothing."
-            : "**Status: incomplete** — see the failed files and the files needing review below; do not release those outputs unreviewed.");
+            : "**Status: incomplete** — see the failed, quarantined and flagged files below; do not release flagged outputs unreviewed.");
         Line(md);
         Line(md, "## Totals");
         Line(md);
-        Line(md, "| files | de-identified | clean | failed | needs review | findings | actions | redactions |");
-        Line(md, "|---:|---:|---:|---:|---:|---:|---:|---:|");
-        Line(md, Inv($"| {t.Files} | {t.Deidentified} | {t.Clean} | {t.Failed} | {t.NeedsReview} | {t.Findings} | {t.Actions} | {t.Redactions} |"));
+        Line(md, "| files | de-identified | clean | failed | needs review | quarantined | findings | actions | redactions |");
+        Line(md, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Line(md, Inv($"| {t.Files} | {t.Deidentified} | {t.Clean} | {t.Failed} | {t.NeedsReview} | {t.Quarantined} | {t.Findings} | {t.Actions} | {t.Redactions} |"));
         Line(md);
         Line(md, Inv($"Last run: {run.Processed} processed, {run.Skipped} skipped (already done), {run.Ignored} ignored (hidden files, links), {run.Elapsed.TotalSeconds:F1} s, {run.FilesPerSecond:F1} files/s, {run.MegabytesPerSecond:F2} MB/s{(run.Cancelled ? ", **cancelled** (rerun to resume)" : string.Empty)}."));
         Line(md);
@@ -50,7 +50,27 @@ internal static class DeidSummaryMarkdown
         }
 
         Line(md);
-        var review = report.Files.Where(DeidBatchTotals.NeedsHumanReview).ToList();
+        var quarantined = report.Files.Where(f => f.Quarantined is not null && f.Released is null).ToList();
+        Line(md, Inv($"## Quarantined files ({quarantined.Count})"));
+        Line(md);
+        if (quarantined.Count == 0)
+        {
+            Line(md, "None.");
+        }
+        else
+        {
+            Line(md, "The rescan still found identifying data in these outputs, so they are in `quarantine/` in this folder, not in the release folder. Check each one: fix the cause and rerun (delete the quarantined file first), or, when what was found is not identifying, release it with `visage deid release OUT NAME --reviewer ID`.");
+            Line(md);
+            Line(md, "| input | quarantined as | why |");
+            Line(md, "|---|---|---|");
+            foreach (var f in quarantined)
+            {
+                Line(md, Inv($"| {Cell(f.Input)} | {Cell(f.Quarantined!)} | {Cell(Why(f))} |"));
+            }
+        }
+
+        Line(md);
+        var review = report.Files.Where(f => DeidBatchTotals.NeedsHumanReview(f) && f.Quarantined is null).ToList();
         Line(md, Inv($"## Files needing human QA ({review.Count})"));
         Line(md);
         if (review.Count == 0)
@@ -63,8 +83,21 @@ internal static class DeidSummaryMarkdown
             Line(md, "|---|---|---|");
             foreach (var f in review)
             {
-                var why = f.NeedsReview.Concat(f.Findings.Select(x => $"{x.Kind} at {x.Location}: {x.Detail}"));
-                Line(md, Inv($"| {Cell(f.Input)} | {Cell(f.Output ?? string.Empty)} | {Cell(string.Join("; ", why))} |"));
+                Line(md, Inv($"| {Cell(f.Input)} | {Cell(f.Output ?? string.Empty)} | {Cell(Why(f))} |"));
+            }
+        }
+
+        var released = report.Files.Where(f => f.Released is not null).ToList();
+        if (released.Count > 0)
+        {
+            Line(md);
+            Line(md, Inv($"## Released after review ({released.Count})"));
+            Line(md);
+            Line(md, "| input | output | reviewer | released (UTC) | what the rescan had found |");
+            Line(md, "|---|---|---|---|---|");
+            foreach (var f in released)
+            {
+                Line(md, Inv($"| {Cell(f.Input)} | {Cell(f.Output ?? string.Empty)} | {Cell(f.Released!.Reviewer)} | {f.Released.ReleasedUtc:yyyy-MM-dd HH:mm:ss} | {Cell(Why(f))} |"));
             }
         }
 
@@ -115,6 +148,9 @@ internal static class DeidSummaryMarkdown
 
         return md.ToString();
     }
+
+    private static string Why(DeidFileReport f) =>
+        string.Join("; ", f.NeedsReview.Concat(f.Findings.Select(x => $"{x.Kind} at {x.Location}: {x.Detail}")));
 
     private static void Line(StringBuilder md, string text = "") => md.Append(text).Append('\n');
 

@@ -8,7 +8,9 @@ namespace Visage.Deid.Tests.Batch;
 /// Test double standing in for the real photo and DICOM de-identifiers (which have their own tests), to exercise
 /// the batch runner's mechanics: it copies a file, fails one whose content starts with "BAD", throws on "THROW",
 /// asks for review on "REVIEW", claims success without output on "NOOUT", and on "BLOCK" (when <see cref="CancelOnBlock"/> is set) cancels the batch and
-/// waits for the cancellation to reach it. It always writes something first, so half-written output can be seen.
+/// waits for the cancellation to reach it. It always writes something first, so half-written output can be seen,
+/// and it replaces the file it was given with a new one (as GDCM's fallback writer does), so the batch, not the
+/// writer, has to make the output private.
 /// </summary>
 internal sealed class CopyingDeidentifier : IFileDeidentifier
 {
@@ -20,13 +22,18 @@ internal sealed class CopyingDeidentifier : IFileDeidentifier
 
     public string Extension { get; init; } = ".out";
 
+    /// <summary>Called with the output path once the half-written output is on disk.</summary>
+    public Action<string>? WhileWriting { get; init; }
+
     public string OutputExtension(string inputPath) => Extension;
 
     public DeidFileReport Deidentify(string inputPath, string relativePath, string outputPath, CancellationToken cancellationToken)
     {
         Processed.Add(relativePath);
         var content = File.ReadAllText(inputPath);
+        File.Delete(outputPath);
         File.WriteAllText(outputPath, content[..(content.Length / 2)]);
+        WhileWriting?.Invoke(outputPath);
         if (content.StartsWith("BAD", StringComparison.Ordinal))
         {
             return DeidFileReport.Failed(relativePath, "The file is not a supported image.");

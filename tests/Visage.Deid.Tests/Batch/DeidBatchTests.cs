@@ -118,9 +118,12 @@ public sealed partial class DeidBatchTests : IDisposable
         Assert.True(interrupted.LastRun.Cancelled);
         Assert.Equal(4, interrupted.Totals.Files);
 
-        // A run killed outright leaves a temp file; the next start removes it.
-        var stale = Path.Combine(folders.Output, ".0123456789abcdef0123.partial.out");
+        // A run killed outright leaves a partial in the work folder (older versions: hidden in the release folder);
+        // the next start removes both.
+        var stale = Path.Combine(folders.Work, "0123456789abcdef0123.partial.out");
         File.WriteAllText(stale, "half");
+        var legacy = Path.Combine(folders.Output, ".0123456789abcdef0123.partial.out");
+        File.WriteAllText(legacy, "half");
         var second = new CopyingDeidentifier();
         DeidBatchReport resumed;
         var seen = new List<DeidProgress>();
@@ -130,6 +133,7 @@ public sealed partial class DeidBatchTests : IDisposable
         }
 
         Assert.False(File.Exists(stale));
+        Assert.False(File.Exists(legacy));
         Assert.Equal(["f4.txt", "f5.txt", "f6.txt", "f7.txt"], second.Processed.Order(StringComparer.Ordinal));
         Assert.Equal(4, resumed.LastRun.Skipped);
         Assert.Equal(4, resumed.LastRun.Processed);
@@ -226,11 +230,13 @@ public sealed partial class DeidBatchTests : IDisposable
         Assert.Equal(r1.Totals, r4.Totals);
         Assert.Equal(6, r1.Totals.Failed);
         Assert.Equal(3, r1.Totals.NeedsReview);
+        Assert.Equal(3, r1.Totals.Quarantined);
         Assert.Equal(DeidReportJson.Serialize(r1.Files), DeidReportJson.Serialize(r4.Files));
         var files1 = Directory.GetFiles(one.Output).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
         var files4 = Directory.GetFiles(four.Output).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(34, files1.Count);
+        Assert.Equal(31, files1.Count);
         Assert.Equal(files1, files4);
+        Assert.Equal(3, Directory.GetFiles(four.Quarantine).Length);
         Assert.All(files1, f => Assert.Equal(File.ReadAllBytes(Path.Combine(one.Output, f!)), File.ReadAllBytes(Path.Combine(four.Output, f!))));
     }
 
@@ -250,6 +256,108 @@ public sealed partial class DeidBatchTests : IDisposable
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(folders.ReportJson));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(folders.SummaryMarkdown));
         Assert.Single(Directory.GetFiles(folders.Output));
+    }
+
+    [Fact]
+    public async Task RunAsync_RescanFoundSomething_OutputIsQuarantinedNeverReleased()
+    {
+        scratch.Write("clean.txt", "content clean");
+        scratch.Write("flagged.txt", "REVIEW this one");
+        var folders = DeidFolders.Resolve(scratch.Input, scratch.Output);
+        using var key = BatchKey.Create();
+
+        var report = await new DeidBatch(folders, new CopyingDeidentifier(), key, 1).RunAsync(null, CancellationToken.None);
+
+        var flagged = report.Files.Single(f => f.Input == "flagged.txt");
+        Assert.Equal(DeidStatus.Deidentified, flagged.Status);
+        Assert.Null(flagged.Output);
+        Assert.Equal(Name(key, "flagged.txt"), flagged.Quarantined);
+        Assert.Equal([Name(key, "clean.txt")], Directory.GetFiles(folders.Output).Select(Path.GetFileName));
+        var held = Path.Combine(folders.Quarantine, Name(key, "flagged.txt"));
+        Assert.Equal("REVIEW this one", File.ReadAllText(held));
+        Assert.Equal(PrivateFiles.FilePermissions, File.GetUnixFileMode(held));
+        Assert.Equal(PrivateFiles.FolderPermissions, File.GetUnixFileMode(folders.Quarantine));
+        Assert.Equal(1, report.Totals.Quarantined);
+        Assert.False(report.Totals.Complete);
+        var summary = File.ReadAllText(folders.SummaryMarkdown);
+        Assert.Contains("## Quarantined files (1)", summary, StringComparison.Ordinal);
+        Assert.Contains($"| flagged.txt | {Name(key, "flagged.txt")} |", summary, StringComparison.Ordinal);
+
+        // A rerun leaves it where it is (it is finished, just not releasable) and still does not release it.
+        var again = new CopyingDeidentifier();
+        var rerun = await new DeidBatch(folders, again, key, 1).RunAsync(null, CancellationToken.None);
+        Assert.Empty(again.Processed);
+        Assert.Equal(1, rerun.Totals.Quarantined);
+        Assert.Single(Directory.GetFiles(folders.Output));
+    }
+
+    [Fact]
+    public async Task RunAsync_WhileAFileIsWritten_ItIsInThePrivateWorkFolderAndNothingIsInTheRelease()
+    {
+        scratch.Write("a.txt", "content a");
+        var folders = DeidFolders.Resolve(scratch.Input, scratch.Output);
+        using var key = BatchKey.Create();
+        string? seenAt = null;
+        string[]? releaseWhileWriting = null;
+        var deidentifier = new CopyingDeidentifier
+        {
+            WhileWriting = path =>
+            {
+                seenAt = path;
+                releaseWhileWriting = Directory.GetFileSystemEntries(folders.Output);
+            },
+        };
+
+        await new DeidBatch(folders, deidentifier, key, 1).RunAsync(null, CancellationToken.None);
+
+        Assert.Equal(folders.Work, Path.GetDirectoryName(seenAt));
+        Assert.Empty(releaseWhileWriting!);
+        Assert.Empty(Directory.GetFiles(folders.Work));
+        Assert.Equal("content a", File.ReadAllText(Path.Combine(folders.Output, Name(key, "a.txt"))));
+    }
+
+    [Fact]
+    public async Task RunAsync_EverythingItLeaves_OwnerOnlyWhateverTheWriterCreated()
+    {
+        scratch.Write("a.txt", "content a");
+        scratch.Write("b.txt", "REVIEW b");
+        scratch.Write("c.txt", "BAD c");
+        scratch.Write("d.txt", "good but it killed the last run");
+        var folders = DeidFolders.Resolve(scratch.Input, scratch.Output);
+        using var key = BatchKeyFile.LoadOrCreate(folders.DefaultKeyFile);
+        Directory.CreateDirectory(folders.FileReports);
+        File.WriteAllBytes(Path.Combine(folders.FileReports, key.Pseudonym("file", "d.txt") + ".started"), []);
+
+        await new DeidBatch(folders, new CopyingDeidentifier(), key, 2).RunAsync(null, CancellationToken.None);
+
+        var files = Directory.GetFiles(folders.SecureZone, "*", SearchOption.AllDirectories).Concat(Directory.GetFiles(folders.Output)).ToList();
+        Assert.True(files.Count >= 8, string.Join(", ", files));
+        Assert.All(files, f => Assert.True(File.GetUnixFileMode(f) == PrivateFiles.FilePermissions, f));
+        var folderList = Directory.GetDirectories(folders.SecureZone, "*", SearchOption.AllDirectories).Append(folders.SecureZone).Append(folders.Output).ToList();
+        Assert.Equal(5, folderList.Count);
+        Assert.All(folderList, d => Assert.True(File.GetUnixFileMode(d) == PrivateFiles.FolderPermissions, d));
+    }
+
+    [Fact]
+    public async Task RunAsync_AnotherBatchHoldsTheOutput_RefusedAndNothingTouched()
+    {
+        scratch.Write("a.txt", "content a");
+        var folders = DeidFolders.Resolve(scratch.Input, scratch.Output);
+        Directory.CreateDirectory(folders.SecureZone);
+        using var key = BatchKey.Create();
+        var partial = Path.Combine(folders.Work, "0123456789abcdef0123.partial.out");
+        Directory.CreateDirectory(folders.Work);
+        File.WriteAllText(partial, "the other batch's file in progress");
+        var deidentifier = new CopyingDeidentifier();
+
+        using (new FileStream(folders.LockFile, FileMode.OpenOrCreate, FileAccess.Write, FileShare.None))
+        {
+            var error = await Assert.ThrowsAsync<DeidFolderException>(() => new DeidBatch(folders, deidentifier, key, 1).RunAsync(null, CancellationToken.None));
+            Assert.Contains("Another de-identification batch", error.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Empty(deidentifier.Processed);
+        Assert.True(File.Exists(partial));
     }
 
     private static string Name(BatchKey key, string relativePath) => key.Pseudonym("file", relativePath) + ".out";

@@ -60,7 +60,26 @@ public sealed class DicomPixelStageTests : IDisposable
         Assert.DoesNotContain(dump, e => e.Group == 0x0008 && e.Element == 0x0100 && e.Value == "113101");
     }
 
-    private DeidFileReport Run(string input, PixelStageResult result, out IReadOnlyList<DumpedElement> dump)
+    [Fact]
+    public void Deidentify_TextCleaningOffAndAnnotationYes_KeepsTheFlagAndAsksForReview()
+    {
+        var input = Path.Combine(work, "annotated.dcm");
+        File.Copy(TestData.Path("dicom", "debian_python3-pydicom", "test_files", "CT_small.dcm"), input);
+        using (var dcmodify = System.Diagnostics.Process.Start("dcmodify", ["-nb", "-i", "(0028,0301)=YES", input]))
+        {
+            dcmodify.WaitForExit();
+            Assert.Equal(0, dcmodify.ExitCode);
+        }
+
+        // Only faces are searched (the stage runs, finds nothing): nothing says the burned-in text is gone.
+        var report = Run(input, new PixelStageResult(false, [], []), out var dump, new DicomDeidOptions { CleanPixelData = false });
+
+        Assert.Equal("YES", dump.Single(e => e.Depth == 0 && e.Group == 0x0028 && e.Element == 0x0301).Value);
+        Assert.Contains(report.NeedsReview, n => n.StartsWith("Burned In Annotation is YES", StringComparison.Ordinal));
+        Assert.DoesNotContain(dump, e => e.Group == 0x0008 && e.Element == 0x0100 && e.Value == "113101");
+    }
+
+    private DeidFileReport Run(string input, PixelStageResult result, out IReadOnlyList<DumpedElement> dump, DicomDeidOptions? options = null)
     {
         lock (Seen)
         {
@@ -68,7 +87,7 @@ public sealed class DicomPixelStageTests : IDisposable
             nextResult = result;
             DicomPixelStage stage = Stage;
             var output = Path.Combine(work, Guid.NewGuid().ToString("N") + ".dcm");
-            var report = new DicomDeidentifier(key, new DicomDeidOptions(), stage).Deidentify(input, "x.dcm", output, CancellationToken.None);
+            var report = new DicomDeidentifier(key, options ?? new DicomDeidOptions(), stage).Deidentify(input, "x.dcm", output, CancellationToken.None);
             Assert.Equal(DeidStatus.Deidentified, report.Status);
             dump = Dcmdump.Read([output])[output];
             return report;

@@ -64,8 +64,24 @@ public sealed class DeidReportJsonTests
 
         var totals = DeidBatchTotals.Of([clean, flagged, Sample("r.dcm"), Sample("x.dcm", DeidStatus.Failed)]);
 
-        Assert.Equal(new DeidBatchTotals(4, 3, 2, 1, 2, 2, 8, 4), totals);
+        Assert.Equal(new DeidBatchTotals(4, 3, 2, 1, 2, 2, 8, 4, 0), totals);
         Assert.False(totals.Complete);
         Assert.True(DeidBatchTotals.Of([clean]).Complete);
+    }
+
+    [Fact]
+    public void Totals_QuarantinedThenReleasedByAPerson_CountsAsCheckedNotAsNeedingReview()
+    {
+        var quarantined = Sample("q.dcm") with { Output = null, Quarantined = "0123456789abcdef0123.dcm" };
+        var released = quarantined with { Output = "0123456789abcdef0123.dcm", Quarantined = null, Released = new DeidRelease("dr-qa", DateTimeOffset.UnixEpoch) };
+
+        var before = DeidBatchTotals.Of([quarantined]);
+        var after = DeidBatchTotals.Of([released]);
+
+        Assert.Equal((1, 0, 1, false), (before.Quarantined, before.Clean, before.NeedsReview, before.Complete));
+        Assert.Equal((0, 0, 1, 1, true), (after.Quarantined, after.NeedsReview, after.Clean, after.Findings, after.Complete));
+        var back = DeidReportJson.Deserialize<DeidFileReport>(DeidReportJson.Serialize(quarantined));
+        Assert.Equal(quarantined.Quarantined, back.Quarantined);
+        Assert.Equal(released.Released, DeidReportJson.Deserialize<DeidFileReport>(DeidReportJson.Serialize(released)).Released);
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using OpenCvSharp;
+using Visage.Deid.Redaction;
 using Visage.Deid.Reports;
 using Visage.Deid.Text;
 using Visage.Face;
@@ -14,7 +15,9 @@ namespace Visage.Deid.Dicom.Pixels;
 /// Text-like structure that OCR could not read is not blacked out (that would also hit anatomy) but reported as
 /// needing review. Cost control: OCR runs only on frames with text-like structure, frames smaller than
 /// <see cref="PixelCleaningOptions.MinimumTextFrameSide"/> are skipped, and later frames of a multi-frame object are
-/// read only where their text-like rows are not already covered by boxes found so far.
+/// read only where their text-like rows are not already covered by boxes found so far. Without text cleaning, values
+/// given for the batch (<see cref="PixelCleaningOptions.KnownValues"/>) are still looked for: OCR runs the same way
+/// and only the words that read as one of them (through <see cref="PhiTextLocator"/>'s matching) are blacked out.
 /// </summary>
 internal sealed class DicomPixelCleaner
 {
@@ -25,6 +28,7 @@ internal sealed class DicomPixelCleaner
     private readonly BurnedInTextFinder text;
     private readonly FaceRegionFinder? faces;
     private readonly PixelCleaningOptions options;
+    private readonly PhiDetector? knownOnly;
 
     public DicomPixelCleaner(TesseractOcr ocr, FaceEngine? faceEngine, PixelCleaningOptions options)
     {
@@ -33,6 +37,7 @@ internal sealed class DicomPixelCleaner
         text = new BurnedInTextFinder(ocr);
         faces = faceEngine is null ? null : new FaceRegionFinder(faceEngine, options.FaceMarginFraction);
         this.options = options;
+        knownOnly = !options.CleanText && options.KnownValues.Count > 0 ? new PhiDetector(options.KnownValues) : null;
     }
 
     /// <summary>
@@ -89,9 +94,12 @@ internal sealed class DicomPixelCleaner
             everyFrame.Add((RedactionSource.Configured, new Rect(region.Left, region.Top, region.Width, region.Height).Intersect(frameBounds)));
         }
 
-        var searchText = options.CleanText && Math.Min(pixels.Rows, pixels.Columns) >= options.MinimumTextFrameSide;
+        var searchText = (options.CleanText || knownOnly is not null) && Math.Min(pixels.Rows, pixels.Columns) >= options.MinimumTextFrameSide;
         var searchFaces = options.CleanFaces && faces is not null && IsPhotographic(info);
         var textBoxes = new List<Rect>();
+
+        // Where OCR has already read (every word when only given values are blacked out), so later frames skip it.
+        var readBoxes = knownOnly is null ? textBoxes : [];
         var perFrame = new List<(int Frame, RedactionSource Source, Rect Box)>();
         var unreadFrames = 0;
         for (var frame = 0; frame < pixels.Frames && (searchText || searchFaces); frame++)
@@ -100,10 +108,16 @@ internal sealed class DicomPixelCleaner
             using var display = pixels.Render(frame);
             if (searchText)
             {
-                var found = FindText(display, textBoxes, frame == 0, ct, out var unread);
+                var read = FindText(display, readBoxes, frame == 0, ct, out var unread);
+                var found = Selected(read);
                 if (found.Count > 0)
                 {
-                    found.AddRange(FindResidualText(display, [.. textBoxes, .. found], frame == 0, ct));
+                    found.AddRange(Selected(FindResidualText(display, [.. textBoxes, .. found], frame == 0, ct)));
+                }
+
+                if (knownOnly is not null)
+                {
+                    readBoxes.AddRange(read.Select(BoxOf));
                 }
 
                 textBoxes.AddRange(found);
@@ -126,7 +140,7 @@ internal sealed class DicomPixelCleaner
             {
                 ct.ThrowIfCancellationRequested();
                 using var display = pixels.Render(frame);
-                var residual = FindResidualText(display, textBoxes, firstFrame: true, ct);
+                var residual = Selected(FindResidualText(display, textBoxes, firstFrame: true, ct));
                 textBoxes.AddRange(residual);
                 added += residual.Count;
             }
@@ -158,7 +172,15 @@ internal sealed class DicomPixelCleaner
     // OCR runs only where the cheap pass sees glyph-like rows that earlier frames' text boxes do not already cover
     // (cine loops repeat their overlay); rows no word box covers mean OCR could not read something text-like.
     // Frames after the first skip the full-frame read, a documented trade of recall for time on long cine loops.
-    private List<Rect> FindText(Mat display, IReadOnlyList<Rect> alreadyFound, bool firstFrame, CancellationToken ct, out bool unread)
+    // Every word read, or only those that read as a given value when text cleaning is off.
+    private List<Rect> Selected(IReadOnlyList<RecognizedWord> words) =>
+        knownOnly is null
+            ? [.. words.Select(BoxOf)]
+            : [.. PhiTextLocator.Matching(words, knownOnly).Where(m => m.Kind == PhiKind.KnownIdentifier).Select(m => BoxOf(m.Word)).Distinct()];
+
+    private static Rect BoxOf(RecognizedWord word) => new(word.Left, word.Top, word.Width, word.Height);
+
+    private List<RecognizedWord> FindText(Mat display, IReadOnlyList<Rect> alreadyFound, bool firstFrame, CancellationToken ct, out bool unread)
     {
         unread = false;
         var candidates = BurnedInTextFinder.TextLikeRegions(display);
@@ -175,15 +197,15 @@ internal sealed class DicomPixelCleaner
         }
 
         // The first frame is read whole; later frames only where text-like rows are not yet covered.
-        var boxes = text.ReadWords(display, firstFrame ? candidates : open, firstFrame, ct).Select(w => new Rect(w.Left, w.Top, w.Width, w.Height)).ToList();
-        var uncovered = candidates.Count(c => !boxes.Concat(alreadyFound).Any(b => b.IntersectsWith(c)));
+        var words = text.ReadWords(display, firstFrame ? candidates : open, firstFrame, ct).ToList();
+        var uncovered = candidates.Count(c => !words.Select(BoxOf).Concat(alreadyFound).Any(b => b.IntersectsWith(c)));
         unread = uncovered >= options.UnreadTextRowsForReview;
-        return boxes;
+        return words;
     }
 
     // Blacking out words changes what OCR sees: a lone letter next to a removed word ("W" of "W = 1492") can become
     // readable as a word of its own. One more read of the frame as it will be written catches that.
-    private List<Rect> FindResidualText(Mat display, IReadOnlyList<Rect> boxes, bool firstFrame, CancellationToken ct)
+    private IReadOnlyList<RecognizedWord> FindResidualText(Mat display, IReadOnlyList<Rect> boxes, bool firstFrame, CancellationToken ct)
     {
         using var blacked = display.Clone();
         foreach (var region in Merge(boxes.Select(b => Pad(b, options.Margin))))
@@ -191,9 +213,7 @@ internal sealed class DicomPixelCleaner
             Cv2.Rectangle(blacked, region, Scalar.All(0), -1);
         }
 
-        return text.ReadWords(blacked, BurnedInTextFinder.TextLikeRegions(blacked), firstFrame, ct)
-            .Select(w => new Rect(w.Left, w.Top, w.Width, w.Height))
-            .ToList();
+        return text.ReadWords(blacked, BurnedInTextFinder.TextLikeRegions(blacked), firstFrame, ct);
     }
 
     private static double Coverage(Mat covered, Rect region)

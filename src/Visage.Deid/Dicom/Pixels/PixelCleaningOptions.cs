@@ -18,6 +18,12 @@ internal sealed record PixelCleaningOptions(
     /// <summary>Face boxes grow by this fraction of their size on every side, so hair line, chin and ears go too.</summary>
     public double FaceMarginFraction { get; init; } = 0.2;
 
+    /// <summary>
+    /// Values given for the batch (<c>--known-value</c>): with <see cref="CleanText"/> every word is blacked out anyway;
+    /// without it, OCR still runs and the words that read as one of these are blacked out.
+    /// </summary>
+    public IReadOnlyList<string> KnownValues { get; init; } = [];
+
     /// <summary>Text-like rows no OCR word covers, per frame, before the object is flagged for review.</summary>
     public int UnreadTextRowsForReview { get; init; } = 3;
 }
