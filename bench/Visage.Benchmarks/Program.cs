@@ -22,7 +22,7 @@ if (args.Length > 0 && string.Equals(args[0], "gallery-load", StringComparison.O
 
 if (args.Length > 0 && string.Equals(args[0], "deid-peers", StringComparison.Ordinal))
 {
-    // Ours built as the CLI builds them: default, --no-pixel-clean, and no pixel stage at all (what the peers do).
+    // Ours built as the CLI builds them: default and --no-pixel-clean.
     using var engine = new Visage.Face.FaceEngine(new Visage.Face.FaceEngineOptions(), Visage.Face.ModelStore.OpenDefault(null));
     var ocr = new Visage.Deid.Text.TesseractOcr();
     return await DeidPeerComparisonRunner.RunAsync(args[1..], DeidPeerConfigurations.Ours(engine, ocr));
