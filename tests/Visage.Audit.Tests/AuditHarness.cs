@@ -16,7 +16,14 @@ public sealed class AuditHarness : IAsyncDisposable
         this.directory = directory;
         Database = database;
         Keys = FileKeyProvider.OpenOrCreate(Path.Combine(directory.FullName, "visage.keys"));
+        // Beside the SQLite file (its default); for PostgreSQL in this directory, never the user's data directory.
+        AnchorPath = CheckpointAnchorLocation.For(database, directory.FullName);
     }
+
+    /// <summary>The anchor file every chain the harness opens writes to.</summary>
+    public string AnchorPath { get; }
+
+    public string DirectoryPath => directory.FullName;
 
     public VisageDatabase Database { get; }
 
@@ -32,9 +39,20 @@ public sealed class AuditHarness : IAsyncDisposable
         return new AuditHarness(directory, database);
     }
 
-    public Task<AuditChain> OpenChainAsync(AuditChainOptions? options = null) => AuditChain.OpenAsync(Database, Keys, options);
+    public Task<AuditChain> OpenChainAsync(AuditChainOptions? options = null)
+    {
+        options ??= new AuditChainOptions();
+        options.AnchorFile ??= AnchorPath;
+        return AuditChain.OpenAsync(Database, Keys, options);
+    }
 
-    public Task<AuditVerification> VerifyAsync() => AuditVerifier.VerifyAsync(Database, PublicKey);
+    /// <summary>The database alone, as verify sees it without an anchor file.</summary>
+    public Task<AuditVerification> VerifyAsync(int checkpointEveryRecords = AuditChainOptions.DefaultCheckpointEveryRecords) =>
+        AuditVerifier.VerifyAsync(Database, PublicKey, checkpointEveryRecords: checkpointEveryRecords);
+
+    /// <summary>The database held to the harness's anchor file.</summary>
+    public Task<AuditVerification> VerifyAnchoredAsync(int checkpointEveryRecords = AuditChainOptions.DefaultCheckpointEveryRecords) =>
+        AuditVerifier.VerifyAsync(Database, PublicKey, CheckpointAnchorFile.Read(AnchorPath), checkpointEveryRecords);
 
     public static AuditEntry Entry(int i, string? subject = null, string actor = "actor-1", string action = "template.read") => new(
         Actor: actor,

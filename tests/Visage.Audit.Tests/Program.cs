@@ -12,7 +12,7 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        if (args is not ["audit-load", var databaseArgument, var keyPath])
+        if (args is not ["audit-load", var databaseArgument, var keyPath, var anchorPath])
         {
             return 2;
         }
@@ -22,7 +22,7 @@ internal static class Program
             ? new PostgresDatabase(databaseArgument)
             : new SqliteDatabase(databaseArgument);
         await new SchemaMigrator(database).MigrateAsync();
-        var chain = await AuditChain.OpenAsync(database, FileKeyProvider.OpenOrCreate(keyPath), new AuditChainOptions { CheckpointEveryRecords = 500 });
+        var chain = await AuditChain.OpenAsync(database, FileKeyProvider.OpenOrCreate(keyPath), new AuditChainOptions { CheckpointEveryRecords = 500, AnchorFile = anchorPath });
         long acknowledged = 0;
         var writers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
         {

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 using System.Threading.Channels;
 using Visage.Protection;
 using Visage.Storage;
@@ -10,8 +11,9 @@ namespace Visage.Audit;
 /// The append-only writer. Callers on any thread queue entries; one writer loop takes everything queued, gives
 /// it the next sequences and hashes, inserts the batch in one transaction and only then completes the callers'
 /// tasks (group commit: one fsync for many appends, and nothing acknowledged that a crash could lose). It signs a
-/// checkpoint every <see cref="AuditChainOptions.CheckpointEveryRecords"/> records or
-/// <see cref="AuditChainOptions.CheckpointInterval"/>, and at <see cref="DisposeAsync"/>.
+/// checkpoint at every <see cref="AuditChainOptions.CheckpointEveryRecords"/>-th record (in the same transaction),
+/// once <see cref="AuditChainOptions.CheckpointInterval"/> has passed with records unsigned, and at
+/// <see cref="DisposeAsync"/>; each committed checkpoint is then appended to the anchor file outside the database.
 /// One chain per database: two writers would race for the same sequence numbers.
 /// </summary>
 public sealed class AuditChain : IAsyncDisposable
@@ -31,6 +33,9 @@ public sealed class AuditChain : IAsyncDisposable
     private readonly List<PendingAppend> followUps = [];
     private readonly BackgroundCheckpointer walCheckpointer;
     private readonly IAsyncDisposable writerLock;
+    private readonly CheckpointAnchorFile anchorFile;
+    private readonly CheckpointPublisher publisher;
+    private readonly List<AuditCheckpoint> dueCheckpoints = [];
     private long recordsSinceWalCheckpoint;
     private IAuditObserver? observer;
     private DbConnection? connection;
@@ -42,14 +47,16 @@ public sealed class AuditChain : IAsyncDisposable
     private bool resynchronise;
     private int consecutiveFailures;
 
-    private AuditChain(VisageDatabase database, IKeyProvider keys, AuditChainOptions options, IAsyncDisposable writerLock, DbConnection connection, AuditRecord? last, long lastCheckpointSequence)
+    private AuditChain(VisageDatabase database, IKeyProvider keys, AuditChainOptions options, IAsyncDisposable writerLock, CheckpointAnchorFile anchorFile, DbConnection connection, AuditRecord? last, long lastCheckpointSequence)
     {
         this.database = database;
         this.writerLock = writerLock;
         this.keys = keys;
         this.options = options;
+        this.anchorFile = anchorFile;
         this.connection = connection;
         keyFingerprint = AuditEncoding.KeyFingerprint(keys.ExportSigningPublicKey());
+        publisher = options.CheckpointSink is { } sink ? new CheckpointPublisher(anchorFile, sink) : new CheckpointPublisher(anchorFile);
         Continue(last);
         this.lastCheckpointSequence = lastCheckpointSequence;
         lastCheckpointTicks = options.TimeProvider.GetTimestamp();
@@ -70,7 +77,16 @@ public sealed class AuditChain : IAsyncDisposable
         set => Volatile.Write(ref observer, value);
     }
 
-    /// <summary>Opens the chain on a migrated database and continues it from its newest record.</summary>
+    /// <summary>The anchor file every committed checkpoint is appended to.</summary>
+    public string AnchorFile => anchorFile.Path;
+
+    /// <summary>
+    /// Opens the chain on a migrated database and continues it from its newest record. Opens the anchor file
+    /// (<see cref="AuditChainOptions.AnchorFile"/>, or the store's default) first; a new or empty one gets a copy of
+    /// the newest checkpoint already in the database, so an anchor file is never empty while the database holds one.
+    /// </summary>
+    /// <exception cref="CheckpointAnchorFileException">The anchor file is damaged; it is left as it is, for inspection.</exception>
+    /// <exception cref="AuditDataException">The newest record or a checkpoint's sequence is damaged.</exception>
     public static async Task<AuditChain> OpenAsync(VisageDatabase database, IKeyProvider keys, AuditChainOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(database);
@@ -79,12 +95,19 @@ public sealed class AuditChain : IAsyncDisposable
         // Two writers would hand out the same sequence numbers; the second process is refused up front.
         var writerLock = await database.AcquireExclusiveRoleAsync(WriterRole, cancellationToken);
         DbConnection? connection = null;
+        CheckpointAnchorFile? anchorFile = null;
         try
         {
+            anchorFile = new CheckpointAnchorFile(options.AnchorFile ?? CheckpointAnchorLocation.Default(database));
             connection = await database.OpenAppenderAsync(cancellationToken);
             var last = await AuditTable.ReadLastRecordAsync(connection, cancellationToken);
             var checkpoint = await AuditTable.ReadLastCheckpointSequenceAsync(connection, cancellationToken);
-            return new AuditChain(database, keys, options, writerLock, connection, last, checkpoint);
+            if (anchorFile.Existing.Count == 0 && await AuditTable.ReadLastCheckpointAsync(connection, cancellationToken) is { } stored && IsOwnSignature(stored, keys))
+            {
+                anchorFile.Publish(stored);
+            }
+
+            return new AuditChain(database, keys, options, writerLock, anchorFile, connection, last, checkpoint);
         }
         catch
         {
@@ -93,6 +116,7 @@ public sealed class AuditChain : IAsyncDisposable
                 await connection.DisposeAsync();
             }
 
+            anchorFile?.Dispose();
             await writerLock.DisposeAsync();
             throw;
         }
@@ -117,6 +141,8 @@ public sealed class AuditChain : IAsyncDisposable
     {
         queue.Writer.TryComplete();
         await writer;
+        await publisher.DisposeAsync();
+        anchorFile.Dispose();
         await DropInsertAsync();
         await walCheckpointer.DisposeAsync();
         if (connection is not null)
@@ -227,10 +253,8 @@ public sealed class AuditChain : IAsyncDisposable
             }
 
             var records = Seal(batch);
-            var tailSequence = records.Count > 0 ? records[^1].Sequence : lastSequence;
-            var tailHash = records.Count > 0 ? records[^1].Hash : lastHash;
-            var checkpoint = CheckpointDue(tailSequence, checkpointOnly) ? SignCheckpoint(tailSequence, tailHash, records) : null;
-            if (records.Count == 0 && checkpoint is null)
+            SignDueCheckpoints(records, checkpointOnly);
+            if (records.Count == 0 && dueCheckpoints.Count == 0)
             {
                 return;
             }
@@ -238,7 +262,7 @@ public sealed class AuditChain : IAsyncDisposable
             await using (var transaction = await connection.BeginTransactionAsync())
             {
                 await AuditTable.InsertRecordsAsync(connection, transaction, records, AuditTable.RowsPerStatement(database.Provider), insert, CancellationToken.None);
-                if (checkpoint is not null)
+                foreach (var checkpoint in dueCheckpoints)
                 {
                     await AuditTable.InsertCheckpointAsync(connection, transaction, checkpoint, CancellationToken.None);
                 }
@@ -256,16 +280,16 @@ public sealed class AuditChain : IAsyncDisposable
 
             if (records.Count > 0)
             {
-                lastHash = tailHash;
+                lastHash = records[^1].Hash;
                 lastTimeMs = records[^1].TimeUtc.ToUnixTimeMilliseconds();
-                Volatile.Write(ref lastSequence, tailSequence);
+                Volatile.Write(ref lastSequence, records[^1].Sequence);
             }
 
-            if (checkpoint is not null)
+            if (dueCheckpoints.Count > 0)
             {
-                lastCheckpointSequence = checkpoint.Sequence;
+                lastCheckpointSequence = dueCheckpoints[^1].Sequence;
                 lastCheckpointTicks = options.TimeProvider.GetTimestamp();
-                Publish(checkpoint);
+                dueCheckpoints.ForEach(publisher.Publish);
             }
 
             for (var i = 0; i < batch.Count; i++)
@@ -323,19 +347,6 @@ public sealed class AuditChain : IAsyncDisposable
         }
     }
 
-    private void Publish(AuditCheckpoint checkpoint)
-    {
-        try
-        {
-            options.CheckpointSink?.Publish(checkpoint);
-        }
-#pragma warning disable CA1031 // The checkpoint is committed in the database; a failing copy must not fail the appends.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-        }
-    }
-
     private async Task DropInsertAsync()
     {
         if (insert.Value is { } command)
@@ -363,24 +374,45 @@ public sealed class AuditChain : IAsyncDisposable
         return records;
     }
 
-    private bool CheckpointDue(long tailSequence, bool force)
+    /// <summary>
+    /// Fills <see cref="dueCheckpoints"/>: one at each record that is <see cref="AuditChainOptions.CheckpointEveryRecords"/>
+    /// past the previous checkpoint (so no two are further apart, however large the batch: verify relies on it), and
+    /// one at the tail when forced (timer, shutdown) or when the interval has passed.
+    /// </summary>
+    private void SignDueCheckpoints(List<AuditRecord> records, bool force)
     {
-        if (tailSequence <= lastCheckpointSequence)
+        dueCheckpoints.Clear();
+        var signedUpTo = lastCheckpointSequence;
+        foreach (var record in records)
         {
-            return false;
+            if (record.Sequence - signedUpTo >= options.CheckpointEveryRecords)
+            {
+                dueCheckpoints.Add(SignCheckpoint(record.Sequence, record.Hash, record.TimeUtc));
+                signedUpTo = record.Sequence;
+            }
         }
 
-        return force
-            || tailSequence - lastCheckpointSequence >= options.CheckpointEveryRecords
-            || options.TimeProvider.GetElapsedTime(lastCheckpointTicks) >= options.CheckpointInterval;
+        var tailSequence = records.Count > 0 ? records[^1].Sequence : lastSequence;
+        if (tailSequence > signedUpTo && (force || options.TimeProvider.GetElapsedTime(lastCheckpointTicks) >= options.CheckpointInterval))
+        {
+            var time = records.Count > 0 ? records[^1].TimeUtc : DateTimeOffset.FromUnixTimeMilliseconds(Math.Max(options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds(), lastTimeMs));
+            dueCheckpoints.Add(SignCheckpoint(tailSequence, records.Count > 0 ? records[^1].Hash : lastHash, time));
+        }
     }
 
-    private AuditCheckpoint SignCheckpoint(long sequence, byte[] hash, List<AuditRecord> records)
+    private AuditCheckpoint SignCheckpoint(long sequence, byte[] hash, DateTimeOffset time)
     {
-        var time = records.Count > 0 ? records[^1].TimeUtc : DateTimeOffset.FromUnixTimeMilliseconds(Math.Max(options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds(), lastTimeMs));
         // Sequences start at 1 and have no gaps, so the chain up to `sequence` holds exactly `sequence` records.
         var signature = keys.Sign(AuditEncoding.EncodeCheckpoint(sequence, hash, sequence, time, keyFingerprint));
         return new AuditCheckpoint(sequence, hash, sequence, time, keyFingerprint, signature);
+    }
+
+    private static bool IsOwnSignature(AuditCheckpoint checkpoint, IKeyProvider keys)
+    {
+        var publicKey = keys.ExportSigningPublicKey();
+        using var key = ECDsa.Create();
+        key.ImportSubjectPublicKeyInfo(publicKey, out _);
+        return AuditEncoding.VerifyCheckpoint(checkpoint, key, AuditEncoding.KeyFingerprint(publicKey));
     }
 
     private sealed record PendingAppend(AuditEntry Entry, TaskCompletionSource<AuditRecord> Completion, bool FollowUp = false);

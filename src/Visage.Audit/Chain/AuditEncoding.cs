@@ -71,6 +71,16 @@ internal static class AuditEncoding
 
     public static byte[] KeyFingerprint(ReadOnlySpan<byte> subjectPublicKeyInfo) => SHA256.HashData(subjectPublicKeyInfo);
 
+    /// <summary>True when <paramref name="checkpoint"/> names the key with <paramref name="fingerprint"/> and its signature verifies under <paramref name="key"/>.</summary>
+    public static bool VerifyCheckpoint(AuditCheckpoint checkpoint, ECDsa key, ReadOnlySpan<byte> fingerprint) =>
+        checkpoint.Hash.Length == HashLength
+        && checkpoint.KeyFingerprint.AsSpan().SequenceEqual(fingerprint)
+        && key.VerifyData(
+            EncodeCheckpoint(checkpoint.Sequence, checkpoint.Hash, checkpoint.RecordCount, checkpoint.TimeUtc, checkpoint.KeyFingerprint),
+            checkpoint.Signature,
+            HashAlgorithmName.SHA256,
+            DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+
     /// <summary>Rejects text the database could not store exactly (lone surrogates; NUL, which PostgreSQL text refuses).</summary>
     public static void Validate(string? value, string name)
     {

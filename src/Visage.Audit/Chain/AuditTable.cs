@@ -113,6 +113,7 @@ internal static class AuditTable
     }
 
     /// <summary>The newest record, from which the chain continues, or null for an empty chain.</summary>
+    /// <exception cref="AuditDataException">The newest row is damaged.</exception>
     public static async Task<AuditRecord?> ReadLastRecordAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
@@ -121,46 +122,194 @@ internal static class AuditTable
         return await reader.ReadAsync(cancellationToken) ? ReadRecord(reader) : null;
     }
 
+    /// <exception cref="AuditDataException">A checkpoint's sequence is not an integer.</exception>
     public static async Task<long> ReadLastCheckpointSequenceAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COALESCE(MAX(sequence), 0) FROM audit_checkpoints;";
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        command.CommandText = "SELECT MAX(sequence) FROM audit_checkpoints;";
+        return await command.ExecuteScalarAsync(cancellationToken) switch
+        {
+            null or DBNull => 0,
+            long sequence => sequence,
+            _ => throw new AuditDataException("The audit_checkpoints table holds a sequence that is not an integer. Run visage audit verify."),
+        };
     }
 
-    public static async Task<List<AuditCheckpoint>> ReadCheckpointsAsync(DbConnection connection, CancellationToken cancellationToken)
+    /// <summary>Every checkpoint row that reads as one, plus what is wrong with each row that does not.</summary>
+    public static async Task<(List<AuditCheckpoint> Checkpoints, List<AuditRowDamage> Damaged)> ReadCheckpointsAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {CheckpointColumns} FROM audit_checkpoints ORDER BY sequence;";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var checkpoints = new List<AuditCheckpoint>();
+        var damaged = new List<AuditRowDamage>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            checkpoints.Add(new AuditCheckpoint(
-                reader.GetInt64(0), (byte[])reader.GetValue(1), reader.GetInt64(2), FromMs(reader.GetInt64(3)), (byte[])reader.GetValue(4), (byte[])reader.GetValue(5)));
+            if (TryReadCheckpoint(reader, out var damage) is { } checkpoint)
+            {
+                checkpoints.Add(checkpoint);
+            }
+            else
+            {
+                damaged.Add(damage!);
+            }
         }
 
-        return checkpoints;
+        return (checkpoints, damaged);
+    }
+
+    /// <summary>The newest checkpoint that reads as one (the writer copies it into a new anchor file), or null.</summary>
+    public static async Task<AuditCheckpoint?> ReadLastCheckpointAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {CheckpointColumns} FROM audit_checkpoints ORDER BY sequence DESC LIMIT 1;";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? TryReadCheckpoint(reader, out _) : null;
+    }
+
+    /// <summary>
+    /// The columns <paramref name="table"/> has, empty when it does not exist. Verify asks first, so a dropped table or
+    /// column is reported as such rather than failing the query.
+    /// </summary>
+    public static async Task<HashSet<string>> ReadColumnNamesAsync(DbConnection connection, StorageProvider provider, string table, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = provider == StorageProvider.Postgres
+            ? "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = @table;"
+            : "SELECT name FROM pragma_table_info(@table);";
+        command.AddText("@table", table);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
     }
 
     /// <summary>Reads a row selected with <see cref="RecordColumns"/>.</summary>
-    public static AuditRecord ReadRecord(DbDataReader reader) => new(
-        reader.GetInt64(0),
-        FromMs(reader.GetInt64(1)),
-        reader.GetString(2),
-        reader.GetString(3),
-        reader.GetString(4),
-        reader.GetString(5),
-        reader.IsDBNull(6) ? null : reader.GetString(6),
-        reader.GetString(7),
-        reader.IsDBNull(8) ? null : reader.GetString(8),
-        reader.IsDBNull(9) ? null : reader.GetString(9),
-        reader.GetString(10),
-        reader.IsDBNull(11) ? null : (byte[])reader.GetValue(11),
-        (byte[])reader.GetValue(12),
-        (byte[])reader.GetValue(13));
+    /// <exception cref="AuditDataException">The row is damaged (a column of the wrong type, NULL, a hash of the wrong length).</exception>
+    public static AuditRecord ReadRecord(DbDataReader reader) =>
+        TryReadRecord(reader, out var damage) ?? throw new AuditDataException(
+            $"The audit record {(damage!.Sequence is { } s ? string.Create(CultureInfo.InvariantCulture, $"at sequence {s} ") : "")}is damaged ({damage.Problem}). Run visage audit verify.");
+
+    /// <summary>
+    /// Reads a row selected with <see cref="RecordColumns"/>, checking each value's type, since SQLite columns hold
+    /// whatever was written to them: null and the first problem found when the row is not a record as the chain wrote it.
+    /// </summary>
+    public static AuditRecord? TryReadRecord(DbDataReader reader, out AuditRowDamage? damage)
+    {
+        var row = new RowReader(reader, RecordColumnNames);
+        var record = new AuditRecord(
+            row.Sequence(0),
+            row.Time(1),
+            row.Text(2)!,
+            row.Text(3)!,
+            row.Text(4)!,
+            row.Text(5)!,
+            row.Text(6, nullable: true),
+            row.Text(7)!,
+            row.Text(8, nullable: true),
+            row.Text(9, nullable: true),
+            row.Text(10)!,
+            row.Bytes(11, nullable: true),
+            row.Bytes(12, length: AuditEncoding.HashLength)!,
+            row.Bytes(13, length: AuditEncoding.HashLength)!);
+        damage = row.Damage;
+        return damage is null ? record : null;
+    }
+
+    private static AuditCheckpoint? TryReadCheckpoint(DbDataReader reader, out AuditRowDamage? damage)
+    {
+        var row = new RowReader(reader, CheckpointColumnNames);
+        var checkpoint = new AuditCheckpoint(
+            row.Sequence(0), row.Bytes(1, length: AuditEncoding.HashLength)!, row.Int64(2), row.Time(3), row.Bytes(4, length: AuditEncoding.HashLength)!, row.Bytes(5)!);
+        damage = row.Damage;
+        return damage is null ? checkpoint : null;
+    }
 
     public static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+
+    private static readonly string[] RecordColumnNames = RecordColumns.Split(", ");
+    private static readonly string[] CheckpointColumnNames = CheckpointColumns.Split(", ");
+    private static readonly long MinTimeMs = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+    private static readonly long MaxTimeMs = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+
+    /// <summary>Reads one row's columns by actual value type; keeps the first problem (named by column, never by value).</summary>
+    private sealed class RowReader(DbDataReader reader, string[] names)
+    {
+        private long? sequence;
+        private string? problem;
+
+        public AuditRowDamage? Damage => problem is null ? null : new AuditRowDamage(sequence, problem);
+
+        public long Sequence(int i)
+        {
+            var value = Int64(i);
+            sequence = problem is null ? value : null;
+            return value;
+        }
+
+        public long Int64(int i)
+        {
+            switch (reader.GetValue(i))
+            {
+                case long value:
+                    return value;
+                case int value:
+                    return value;
+                case var other:
+                    Fail(i, other is DBNull ? "is NULL" : "is not an integer");
+                    return 0;
+            }
+        }
+
+        public DateTimeOffset Time(int i)
+        {
+            var ms = Int64(i);
+            if (ms < MinTimeMs || ms > MaxTimeMs)
+            {
+                Fail(i, "is not a time");
+                return default;
+            }
+
+            return FromMs(ms);
+        }
+
+        public string? Text(int i, bool nullable = false)
+        {
+            switch (reader.GetValue(i))
+            {
+                case string value:
+                    return value;
+                case DBNull when nullable:
+                    return null;
+                case var other:
+                    Fail(i, other is DBNull ? "is NULL" : "is not text");
+                    return "";
+            }
+        }
+
+        public byte[]? Bytes(int i, bool nullable = false, int? length = null)
+        {
+            switch (reader.GetValue(i))
+            {
+                case byte[] value when length is null || value.Length == length:
+                    return value;
+                case byte[]:
+                    Fail(i, string.Create(CultureInfo.InvariantCulture, $"is not {length} bytes long"));
+                    return new byte[length!.Value];
+                case DBNull when nullable:
+                    return null;
+                case var other:
+                    Fail(i, other is DBNull ? "is NULL" : "is not bytes");
+                    return new byte[length ?? 0];
+            }
+        }
+
+        private void Fail(int i, string what) => problem ??= $"{names[i]} {what}";
+    }
 
     private static string InsertSql(int rows)
     {

@@ -15,11 +15,26 @@ public enum AuditBreak
     /// <summary>A genuine record sits at a position other than the one it was written at.</summary>
     Reordered,
 
-    /// <summary>The chain ends before the sequence a signed checkpoint vouches for.</summary>
+    /// <summary>The chain ends before the sequence a signed checkpoint vouches for: its tail was deleted.</summary>
     TruncatedAfterCheckpoint,
+
+    /// <summary>The database holds no records, yet a signed checkpoint vouches for some: the table was emptied.</summary>
+    Wiped,
+
+    /// <summary>
+    /// A signed checkpoint that should be in the database is not: the anchor file holds one the database lacks, or the
+    /// database has a longer stretch without one than the writer ever leaves.
+    /// </summary>
+    MissingCheckpoints,
 
     /// <summary>A checkpoint's signature does not verify under the given key, or names another key.</summary>
     BadCheckpointSignature,
+
+    /// <summary>A stored row is not what the chain wrote: a column of the wrong type, NULL, a hash of the wrong length, a missing column.</summary>
+    Malformed,
+
+    /// <summary>The audit_records or audit_checkpoints table does not exist.</summary>
+    TableMissing,
 }
 
 /// <summary>
@@ -34,8 +49,14 @@ public sealed record AuditVerification(
     long? FirstBrokenSequence,
     AuditBreak? Break)
 {
-    public bool IsIntact => FirstBrokenSequence is null;
+    public bool IsIntact => Break is null;
 
     /// <summary>Records after the last valid checkpoint, whose completeness no signature proves.</summary>
     public long UncheckpointedRecords => LastSequence - (LastCheckpointedSequence ?? 0);
+
+    /// <summary>Checkpoint rows in the database itself (<see cref="CheckpointsChecked"/> also counts anchors it lacks).</summary>
+    public long StoredCheckpoints { get; init; }
+
+    /// <summary>What is broken, naming tables, columns and where the checkpoint came from, never a stored value.</summary>
+    public string? Detail { get; init; }
 }

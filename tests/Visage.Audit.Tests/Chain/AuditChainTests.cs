@@ -101,18 +101,57 @@ public abstract class AuditChainTests(ITestOutputHelper output) : AuditContractT
     }
 
     [Fact]
-    public async Task CheckpointInterval_Elapsed_SignsWithoutNewAppends()
+    public async Task CheckpointInterval_Elapsed_SignsAndAnchorsWithoutNewAppends()
     {
         await using var chain = await Harness.OpenChainAsync(new AuditChainOptions { CheckpointInterval = TimeSpan.FromMilliseconds(200) });
         await chain.AppendAsync(AuditHarness.Entry(1));
 
+        // Polls (no timing assert): the checkpoint must come from the timer, since nothing else is appended and the chain stays open.
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (await Harness.ScalarAsync("SELECT count(*) FROM audit_checkpoints;") == 0 && DateTime.UtcNow < deadline)
+        while ((await Harness.ScalarAsync("SELECT count(*) FROM audit_checkpoints;") == 0 || CheckpointAnchorFile.Read(Harness.AnchorPath).Count == 0) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
         }
 
         Assert.Equal(1, await Harness.ScalarAsync("SELECT count(*) FROM audit_checkpoints WHERE sequence = 1;"));
+        Assert.Equal([1L], CheckpointAnchorFile.Read(Harness.AnchorPath).Select(c => c.Sequence));
+    }
+
+    [Fact]
+    public async Task DisposeAsync_UnsignedTail_SignedInTheDatabaseAndTheAnchorFile()
+    {
+        await using (var chain = await Harness.OpenChainAsync())
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                await chain.AppendAsync(AuditHarness.Entry(i));
+            }
+
+            Assert.Equal(0, await Harness.ScalarAsync("SELECT count(*) FROM audit_checkpoints;"));
+        }
+
+        Assert.Equal(3, await Harness.ScalarAsync("SELECT max(sequence) FROM audit_checkpoints;"));
+        Assert.Equal([3L], CheckpointAnchorFile.Read(Harness.AnchorPath).Select(c => c.Sequence));
+        Assert.True((await Harness.VerifyAnchoredAsync()).IsIntact);
+    }
+
+    [Fact]
+    public async Task AppendAsync_BatchesLongerThanTheCadence_CheckpointAtEveryCadenceRecord()
+    {
+        // 95 appends queued at once land in one or a few large batches; checkpoints still fall at every 10th record.
+        await using (var chain = await Harness.OpenChainAsync(new AuditChainOptions { CheckpointEveryRecords = 10 }))
+        {
+            await Task.WhenAll(Enumerable.Range(0, 95).Select(i => chain.AppendAsync(AuditHarness.Entry(i))));
+        }
+
+        long[] expected = [10, 20, 30, 40, 50, 60, 70, 80, 90, 95];
+        await using (var connection = await Harness.Database.OpenAsync())
+        {
+            Assert.Equal(expected, (await AuditTable.ReadCheckpointsAsync(connection, CancellationToken.None)).Checkpoints.Select(c => c.Sequence));
+        }
+
+        Assert.Equal(expected, CheckpointAnchorFile.Read(Harness.AnchorPath).Select(c => c.Sequence));
+        Assert.True((await Harness.VerifyAnchoredAsync(checkpointEveryRecords: 10)).IsIntact);
     }
 
     [Fact]

@@ -10,6 +10,10 @@ namespace Visage.Audit.Tests;
 /// </summary>
 public abstract class AuditVerifierTests : AuditContractTests
 {
+    /// <summary>The table rebuilt without its declared types and constraints, as an administrator could, so NULLs and any value go in.</summary>
+    private const string LooseSqlite =
+        "CREATE TABLE audit_records_loose AS SELECT * FROM audit_records; DROP TABLE audit_records; ALTER TABLE audit_records_loose RENAME TO audit_records; ";
+
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
@@ -25,7 +29,7 @@ public abstract class AuditVerifierTests : AuditContractTests
     {
         var result = await Harness.VerifyAsync();
 
-        Assert.Equal(new AuditVerification(250, 3, 250, 250, null, null), result);
+        Assert.Equal(new AuditVerification(250, 3, 250, 250, null, null) { StoredCheckpoints = 3 }, result);
         Assert.Equal([100L, 200L, 250L], await CheckpointSequencesAsync());
     }
 
@@ -131,6 +135,91 @@ public abstract class AuditVerifierTests : AuditContractTests
         await AssertBreakAsync(200, AuditBreak.Modified);
     }
 
+    [Fact]
+    public async Task Verify_OneCheckpointDeleted_MissingCheckpointsFromTheDatabaseAlone()
+    {
+        // The writer never leaves more than its cadence unsigned, so a longer stretch is deleted checkpoints.
+        await Harness.ExecuteAsync("DELETE FROM audit_checkpoints WHERE sequence = 200;");
+
+        var result = await Harness.VerifyAsync(checkpointEveryRecords: 100);
+
+        Assert.Equal((200L, AuditBreak.MissingCheckpoints), (result.FirstBrokenSequence, result.Break));
+        Assert.Contains("no signed checkpoint for records 101 to 200", result.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_EveryCheckpointDeleted_MissingCheckpointsAtTheFirstDue()
+    {
+        await Harness.ExecuteAsync("DELETE FROM audit_checkpoints;");
+
+        var result = await Harness.VerifyAsync(checkpointEveryRecords: 100);
+
+        Assert.Equal((100L, AuditBreak.MissingCheckpoints), (result.FirstBrokenSequence, result.Break));
+        // The stated limit: within one cadence of unsigned records the database alone cannot tell (the anchor file can).
+        Assert.True((await Harness.VerifyAsync(checkpointEveryRecords: 1000)).IsIntact);
+    }
+
+    /// <summary>
+    /// Rows damaged as a database administrator could (SQLite columns take any type; PostgreSQL needs its schema
+    /// altered first): each is reported as Malformed with the column, never a crash.
+    /// </summary>
+    public static TheoryData<string, string, long?, string, string, long?> DamagedRows => new()
+    {
+        // The hostile tester's own edit, on every row.
+        { "UPDATE audit_records SET hash = 'abc';", "record 1: hash is not bytes", 1, "UPDATE audit_records SET hash = 'abc';", "record 1: hash is not 32 bytes long", 1 },
+        { "UPDATE audit_records SET prev_hash = x'0102' WHERE sequence = 120;", "record 120: prev_hash is not 32 bytes long", 120, "UPDATE audit_records SET prev_hash = '\\x0102'::bytea WHERE sequence = 120;", "record 120: prev_hash is not 32 bytes long", 120 },
+        { LooseSqlite + "UPDATE audit_records SET actor = NULL WHERE sequence = 120;", "record 120: actor is NULL", 120, "ALTER TABLE audit_records ALTER COLUMN actor DROP NOT NULL; UPDATE audit_records SET actor = NULL WHERE sequence = 120;", "record 120: actor is NULL", 120 },
+        { "UPDATE audit_records SET actor = x'00' WHERE sequence = 120;", "record 120: actor is not text", 120, "ALTER TABLE audit_records ALTER COLUMN actor TYPE bytea USING convert_to(actor, 'UTF8');", "record 1: actor is not text", 1 },
+        { "UPDATE audit_records SET time_ms = 'abc' WHERE sequence = 120;", "record 120: time_ms is not an integer", 120, "ALTER TABLE audit_records ALTER COLUMN time_ms TYPE text; UPDATE audit_records SET time_ms = 'abc' WHERE sequence = 120;", "record 1: time_ms is not an integer", 1 },
+        { LooseSqlite + "UPDATE audit_records SET sequence = 'x' WHERE sequence = 120;", "a row sequence is not an integer", 120, "ALTER TABLE audit_records ALTER COLUMN sequence TYPE text; UPDATE audit_records SET sequence = 'x' WHERE sequence = '120';", "a row sequence is not an integer", 1 },
+        { "UPDATE audit_checkpoints SET signature = 'abc' WHERE sequence = 200;", "checkpoint 200: signature is not bytes", 200, "ALTER TABLE audit_checkpoints ALTER COLUMN signature DROP NOT NULL; UPDATE audit_checkpoints SET signature = NULL WHERE sequence = 200;", "checkpoint 200: signature is NULL", 200 },
+        { "UPDATE audit_checkpoints SET record_count = 'many' WHERE sequence = 100;", "checkpoint 100: record_count is not an integer", 100, "ALTER TABLE audit_checkpoints ALTER COLUMN record_count TYPE text; UPDATE audit_checkpoints SET record_count = 'many' WHERE sequence = 100;", "checkpoint 100: record_count is not an integer", 100 },
+    };
+
+    [Theory]
+    [MemberData(nameof(DamagedRows))]
+    public async Task Verify_DamagedRow_MalformedWithTheColumn(string sqlite, string sqliteDetail, long? sqliteSequence, string postgres, string postgresDetail, long? postgresSequence)
+    {
+        var isSqlite = Harness.Database.Provider == StorageProvider.Sqlite;
+        await Harness.ExecuteAsync(isSqlite ? sqlite : postgres);
+
+        var result = await Harness.VerifyAsync();
+
+        Assert.Equal(
+            (AuditBreak.Malformed, isSqlite ? sqliteSequence : postgresSequence, isSqlite ? sqliteDetail : postgresDetail),
+            (result.Break!.Value, result.FirstBrokenSequence, result.Detail!));
+    }
+
+    [Theory]
+    [InlineData("DROP TABLE audit_records;", AuditBreak.TableMissing, "the audit_records table does not exist")]
+    [InlineData("DROP TABLE audit_checkpoints;", AuditBreak.TableMissing, "the audit_checkpoints table does not exist")]
+    [InlineData("ALTER TABLE audit_records DROP COLUMN hash;", AuditBreak.Malformed, "the audit_records table has no hash column")]
+    public async Task Verify_TableOrColumnDropped_ReportedAsSuch(string sql, AuditBreak kind, string detail)
+    {
+        await Harness.ExecuteAsync(sql);
+
+        var result = await Harness.VerifyAsync();
+
+        Assert.Equal((kind, (long?)null, detail), (result.Break!.Value, result.FirstBrokenSequence, result.Detail!));
+        Assert.False(result.IsIntact);
+    }
+
+    [Fact]
+    public async Task QueriesAndWriter_DamagedRow_TypedErrorNamingTheColumn()
+    {
+        await Harness.ExecuteAsync("UPDATE audit_records SET hash = 'abc' WHERE sequence = 250;");
+
+        var query = await Assert.ThrowsAsync<AuditDataException>(() => new AuditQueries(Harness.Database).ByActionAsync("template.read", afterSequence: 240));
+        var writer = await Assert.ThrowsAsync<AuditDataException>(() => Harness.OpenChainAsync());
+
+        Assert.StartsWith("The audit record at sequence 250 is damaged (hash is not", query.Message, StringComparison.Ordinal);
+        Assert.Equal(query.Message, writer.Message);
+        // The writer's role lock was given back: once repaired, a writer opens.
+        await Harness.ExecuteAsync("DELETE FROM audit_records WHERE sequence = 250;");
+        await using var reopened = await Harness.OpenChainAsync();
+        Assert.Equal(249, reopened.LastSequence);
+    }
+
     private async Task<AuditVerification> AssertBreakAsync(long sequence, AuditBreak kind)
     {
         var result = await Harness.VerifyAsync();
@@ -141,7 +230,7 @@ public abstract class AuditVerifierTests : AuditContractTests
     private async Task<List<long>> CheckpointSequencesAsync()
     {
         await using var connection = await Harness.Database.OpenAsync();
-        return [.. (await AuditTable.ReadCheckpointsAsync(connection, CancellationToken.None)).Select(c => c.Sequence)];
+        return [.. (await AuditTable.ReadCheckpointsAsync(connection, CancellationToken.None)).Checkpoints.Select(c => c.Sequence)];
     }
 }
 
