@@ -130,6 +130,7 @@ public sealed class AuditChain : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(entry);
         Validate(entry);
+        Screen(entry);
         var pending = new PendingAppend(entry, new TaskCompletionSource<AuditRecord>(TaskCreationOptions.RunContinuationsAsynchronously));
         ObjectDisposedException.ThrowIf(!queue.Writer.TryWrite(pending), this);
 
@@ -165,6 +166,14 @@ public sealed class AuditChain : IAsyncDisposable
         foreach (var text in (string?[])[entry.Actor, entry.ActorRole, entry.Action, entry.Purpose, entry.Subject, entry.Outcome, entry.Reason, entry.ModelVersion, entry.CorrelationId])
         {
             AuditEncoding.Validate(text, nameof(entry));
+        }
+    }
+
+    private void Screen(AuditEntry entry)
+    {
+        if (entry.Reason is { } reason && options.TextScreen?.FindIdentifier(reason) is { } kind)
+        {
+            throw AuditTextRefusedException.For("reason", kind);
         }
     }
 

@@ -30,6 +30,13 @@ public sealed class AuditChainOptions
     /// </summary>
     public string? AnchorFile { get; set; }
 
+    /// <summary>
+    /// Screens each caller's <see cref="AuditEntry.Reason"/> (the only free text; ids are opaque) before it is queued;
+    /// an entry holding an identifier is refused with <see cref="AuditTextRefusedException"/>. Null: not screened (hosts
+    /// wire Visage.Deid's <c>PhiAuditTextScreen</c>). The chain's own alert entries are not screened: their text is generated.
+    /// </summary>
+    public IAuditTextScreen? TextScreen { get; set; }
+
     /// <summary>Another place each signed checkpoint is also copied to after it commits (e.g. a syslog forwarder, or an anchor file on another disk).</summary>
     public IAuditCheckpointSink? CheckpointSink { get; set; }
 }
