@@ -6,7 +6,10 @@ using Visage.Storage;
 
 namespace Visage.Cli;
 
-/// <summary>Turns the engine's typed errors into one clear line and an exit code; nothing else is caught.</summary>
+/// <summary>
+/// Turns the libraries' typed errors into one clear line and an exit code. Anything else is a fault of Visage, not of
+/// the input: it gets a short line with a correlation id and exit 12, and its detail goes to the private <see cref="ErrorLog"/>.
+/// </summary>
 internal static class CommandErrors
 {
     public static async Task<int> RunAsync(Func<Task<int>> body)
@@ -60,6 +63,26 @@ internal static class CommandErrors
             Fail(ex.Message);
             return ExitCodes.BadInput;
         }
+        catch (OperationCanceledException)
+        {
+            Fail("cancelled.");
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception ex)
+        {
+            return Unexpected(ex);
+        }
+    }
+
+    /// <summary>The last resort, also used outside commands (start-up): no message text, which could carry input, reaches the terminal.</summary>
+    public static int Unexpected(Exception exception)
+    {
+        var correlationId = Guid.NewGuid().ToString("N")[..12];
+        var logged = ErrorLog.TryWrite(correlationId, exception);
+        Fail(logged
+            ? $"unexpected {exception.GetType().Name} (correlation id {correlationId}); the detail is in {ErrorLog.Path}."
+            : $"unexpected {exception.GetType().Name} (correlation id {correlationId}); the detail could not be written to {ErrorLog.Path}.");
+        return ExitCodes.Internal;
     }
 
     private static void Fail(string message) => AnsiConsole.Console.MarkupLineInterpolated($"[red]error:[/] {message}");

@@ -13,4 +13,7 @@ internal static class ExitCodes
     public const int NotFound = 9;
     public const int AuditBroken = 10;
     public const int DeidIncomplete = 11;
+    public const int Internal = 12;
+    public const int CertificateInvalid = 13;
+    public const int Cancelled = 130;
 }

@@ -52,6 +52,11 @@ public sealed class StorageOptions
             yield return "Storage:Postgres (an Npgsql connection string) is required when Storage:Provider is 'postgres'.";
         }
 
+        if (!string.IsNullOrWhiteSpace(DataDirectory) && File.Exists(DataDirectory))
+        {
+            yield return "Storage:DataDirectory names a file; it must be a folder (created 0700 when missing).";
+        }
+
         if (Keys is null || Keys.Provider is not ("file" or "pkcs11"))
         {
             yield return "Storage:Keys:Provider must be 'file' or 'pkcs11'.";

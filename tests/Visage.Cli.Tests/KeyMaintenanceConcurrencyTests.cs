@@ -45,7 +45,7 @@ public abstract class KeyMaintenanceConcurrencyTests : IDisposable
         {
             for (var i = 0; i < Templates; i++)
             {
-                var embedding = RandomUnit(i);
+                var embedding = CliOutput.RandomUnit(i);
                 embeddings[(await store.Vault.EnrolAsync(Guid.NewGuid(), embedding, 1, "model@1")).Id] = embedding;
             }
 
@@ -70,7 +70,7 @@ public abstract class KeyMaintenanceConcurrencyTests : IDisposable
 
                 if (exitCode == StorageExit)
                 {
-                    Assert.Contains("Another Visage process is changing the keys", Unwrapped(output), StringComparison.Ordinal);
+                    Assert.Contains("Another Visage process is changing the keys", CliOutput.Unwrapped(output), StringComparison.Ordinal);
                 }
                 else if (command[0] == "keys")
                 {
@@ -182,17 +182,6 @@ public abstract class KeyMaintenanceConcurrencyTests : IDisposable
         }
 
         return (float)(dot / Math.Sqrt(na * nb));
-    }
-
-    /// <summary>The console wraps long lines at its width; compare messages with the line breaks taken out.</summary>
-    private static string Unwrapped(string output) => System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " ");
-
-    private static float[] RandomUnit(int seed)
-    {
-        var random = new Random(seed);
-        var v = Enumerable.Range(0, 512).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
-        var norm = MathF.Sqrt(v.Sum(x => x * x));
-        return [.. v.Select(x => x / norm)];
     }
 }
 

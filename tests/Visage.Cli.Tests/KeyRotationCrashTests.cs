@@ -25,7 +25,7 @@ public sealed class KeyRotationCrashTests : IDisposable
         {
             for (var i = 0; i < 20; i++)
             {
-                enrolled.Add(await store.Vault.EnrolAsync(Guid.NewGuid(), RandomUnit(i), 1, "model@1"));
+                enrolled.Add(await store.Vault.EnrolAsync(Guid.NewGuid(), CliOutput.RandomUnit(i), 1, "model@1"));
             }
 
             await AddBulkSubjectsAsync(store.Keys);
@@ -100,13 +100,5 @@ public sealed class KeyRotationCrashTests : IDisposable
         command.CommandText = "SELECT count(*) FROM subjects WHERE kek_version = @version;";
         command.Parameters.AddWithValue("@version", version);
         return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    private static float[] RandomUnit(int seed)
-    {
-        var random = new Random(seed);
-        var v = Enumerable.Range(0, 512).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
-        var norm = MathF.Sqrt(v.Sum(x => x * x));
-        return [.. v.Select(x => x / norm)];
     }
 }

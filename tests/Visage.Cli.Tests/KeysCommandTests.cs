@@ -41,7 +41,7 @@ public sealed class KeysCommandTests : IDisposable
         var (exitCode, output) = await VisageProcess.RunAsync(directory.FullName, "keys", "status");
 
         Assert.Equal(6, exitCode);
-        Assert.Contains("holds no signing key", Unwrapped(output), StringComparison.Ordinal);
+        Assert.Contains("holds no signing key", CliOutput.Unwrapped(output), StringComparison.Ordinal);
         Assert.DoesNotMatch(@"\n\s+at \S+\(", output);
         Assert.Equal(withoutSigningKey, await File.ReadAllBytesAsync(KeyPath));
     }
@@ -58,10 +58,10 @@ public sealed class KeysCommandTests : IDisposable
         var after = await VisageProcess.RunAsync(directory.FullName, "keys", "status");
 
         Assert.True(status.ExitCode == 0, status.Output);
-        Assert.Contains("signing key: none", Unwrapped(status.Output), StringComparison.Ordinal);
+        Assert.Contains("signing key: none", CliOutput.Unwrapped(status.Output), StringComparison.Ordinal);
         Assert.Equal(withoutSigningKey, untouched);
         Assert.True(rotate.ExitCode == 0, rotate.Output);
-        Assert.Contains("verified: every stored key (4) unwraps", Unwrapped(rotate.Output), StringComparison.Ordinal);
+        Assert.Contains("verified: every stored key (4) unwraps", CliOutput.Unwrapped(rotate.Output), StringComparison.Ordinal);
         Assert.Matches("signing key: sha256 [0-9a-f]{64}", after.Output);
     }
 
@@ -116,7 +116,7 @@ public sealed class KeysCommandTests : IDisposable
         }
 
         Assert.Equal(8, refused.ExitCode);
-        Assert.Contains("Another Visage process is changing the keys", Unwrapped(refused.Output), StringComparison.Ordinal);
+        Assert.Contains("Another Visage process is changing the keys", CliOutput.Unwrapped(refused.Output), StringComparison.Ordinal);
         Assert.Equal(before, await File.ReadAllBytesAsync(KeyPath));
     }
 
@@ -126,7 +126,7 @@ public sealed class KeysCommandTests : IDisposable
         await using var store = await ProtectedStore.OpenAsync(new StorageOptions { DataDirectory = directory.FullName });
         for (var i = 0; i < 3; i++)
         {
-            await store.Vault.EnrolAsync(Guid.NewGuid(), RandomUnit(i), 1, "model@1");
+            await store.Vault.EnrolAsync(Guid.NewGuid(), CliOutput.RandomUnit(i), 1, "model@1");
         }
 
         if (!signed)
@@ -134,8 +134,8 @@ public sealed class KeysCommandTests : IDisposable
             return null;
         }
 
-        var deleted = await store.Vault.EnrolAsync(Guid.NewGuid(), RandomUnit(9), 1, "model@1");
-        return await store.Vault.DeleteSubjectAsync(deleted.SubjectId, "dr-test", "withdrawn");
+        var deleted = await store.Vault.EnrolAsync(Guid.NewGuid(), CliOutput.RandomUnit(9), 1, "model@1");
+        return await store.Vault.DeleteSubjectAsync(deleted.SubjectId, "dr-test", DeletionReason.Withdrawn);
     }
 
     /// <summary>Removes the signing key as an old or tampered key file would lack it, keeping the file owner-only; returns the bytes.</summary>
@@ -145,16 +145,5 @@ public sealed class KeysCommandTests : IDisposable
         Assert.True(json.Remove("SigningKey"));
         File.WriteAllText(KeyPath, json.ToJsonString());
         return File.ReadAllBytes(KeyPath);
-    }
-
-    /// <summary>The console wraps long lines at its width; compare messages with the line breaks taken out.</summary>
-    private static string Unwrapped(string output) => System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " ");
-
-    private static float[] RandomUnit(int seed)
-    {
-        var random = new Random(seed);
-        var v = Enumerable.Range(0, 512).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
-        var norm = MathF.Sqrt(v.Sum(x => x * x));
-        return [.. v.Select(x => x / norm)];
     }
 }

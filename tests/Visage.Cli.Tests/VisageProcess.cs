@@ -17,8 +17,33 @@ internal sealed class VisageProcess
         }
 
         start.Environment["VISAGE_Storage__DataDirectory"] = dataDirectory;
+        // The private error log goes beside the test's data, not into the user's home.
+        start.Environment["XDG_STATE_HOME"] = StateDirectory(dataDirectory);
         return start;
     }
+
+    /// <summary>The same run under umask 000, as a service started by a careless unit file would be: Visage alone must make its files private.</summary>
+    public static ProcessStartInfo UnderOpenUmask(ProcessStartInfo start)
+    {
+        var wrapped = new ProcessStartInfo("sh") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        wrapped.ArgumentList.Add("-c");
+        wrapped.ArgumentList.Add("umask 000; exec \"$0\" \"$@\"");
+        wrapped.ArgumentList.Add(start.FileName);
+        foreach (var argument in start.ArgumentList)
+        {
+            wrapped.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in start.Environment)
+        {
+            wrapped.Environment[name] = value;
+        }
+
+        return wrapped;
+    }
+
+    /// <summary>Where a run's <c>visage/errors.log</c> goes.</summary>
+    public static string StateDirectory(string dataDirectory) => Path.Combine(dataDirectory, ".state");
 
     public static Task<(int ExitCode, string Output)> RunAsync(string dataDirectory, params string[] arguments) =>
         RunAsync(StartInfo(dataDirectory, arguments));

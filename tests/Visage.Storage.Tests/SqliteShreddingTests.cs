@@ -26,7 +26,7 @@ public sealed class SqliteShreddingTests : IAsyncLifetime
         var (secrets, subject) = await EnrolVictimAsync();
         Assert.True(FilesContainAny(secrets), "before deletion the secrets must be found, or this test proves nothing");
 
-        await Harness.Vault.DeleteSubjectAsync(subject, "privacy-officer", "erasure request");
+        await Harness.Vault.DeleteSubjectAsync(subject, "privacy-officer", DeletionReason.Request);
 
         Assert.False(FilesContainAny(secrets));
         Assert.Equal(1L, await Harness.Store.CountAsync("templates"));

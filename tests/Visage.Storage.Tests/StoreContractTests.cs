@@ -164,7 +164,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         await Harness.Vault.AddEvidenceAsync(gone.SubjectId, "probe", new byte[64]);
         var keyId = (await Harness.Store.GetSubjectAsync(gone.SubjectId))!.KeyId;
 
-        var record = await Harness.Vault.DeleteSubjectAsync(gone.SubjectId, "privacy-officer-7", "patient revoked consent");
+        var record = await Harness.Vault.DeleteSubjectAsync(gone.SubjectId, "privacy-officer-7", DeletionReason.Withdrawn);
 
         Assert.NotNull(record);
         Assert.Null(await Harness.Store.GetSubjectAsync(gone.SubjectId));
@@ -174,9 +174,24 @@ public abstract class StoreContractTests : IAsyncLifetime
         var stored = Assert.Single(await Harness.Store.GetDeletionCertificatesAsync(gone.SubjectId));
         Assert.True(DeletionCertificate.Verify(stored, Harness.Keys.ExportSigningPublicKey()));
         var certificate = DeletionCertificate.Parse(stored.Body);
-        Assert.Equal((gone.SubjectId, 2, 1, keyId, "privacy-officer-7", "patient revoked consent"),
-            (certificate.Subject, certificate.TemplatesDeleted, certificate.EvidenceDeleted, certificate.DestroyedDataKeyId, certificate.Actor, certificate.Reason));
-        Assert.False(DeletionCertificate.Verify(stored with { Body = stored.Body.Replace("revoked", "granted", StringComparison.Ordinal) }, Harness.Keys.ExportSigningPublicKey()));
+        Assert.Equal((DeletionCertificate.CurrentFormat, gone.SubjectId, 2, 1, keyId, "privacy-officer-7", "withdrawn"),
+            (certificate.Format, certificate.Subject, certificate.TemplatesDeleted, certificate.EvidenceDeleted, certificate.DestroyedDataKeyId, certificate.Actor, certificate.Reason));
+        Assert.False(DeletionCertificate.Verify(stored with { Body = stored.Body.Replace("withdrawn", "incident", StringComparison.Ordinal) }, Harness.Keys.ExportSigningPublicKey()));
+    }
+
+    [Theory]
+    [InlineData("John Smith DOB 1970-01-01")]
+    [InlineData("")]
+    [InlineData("dr x")]
+    public async Task DeleteSubject_ActorThatIsNotAnOperatorId_IsRefusedAndNothingIsDeleted(string actor)
+    {
+        var enrolled = await Harness.Vault.EnrolAsync(Guid.NewGuid(), Embeddings.Random(15), CheckIn, "m");
+
+        var refused = await Assert.ThrowsAsync<StorageException>(() => Harness.Vault.DeleteSubjectAsync(enrolled.SubjectId, actor, DeletionReason.Withdrawn));
+
+        Assert.DoesNotContain("1970", refused.Message, StringComparison.Ordinal);
+        Assert.Single(await Harness.Vault.GetTemplatesAsync(enrolled.SubjectId));
+        Assert.Equal(0L, await Harness.Store.CountAsync("deletion_certificates"));
     }
 
     [Fact]
@@ -184,7 +199,7 @@ public abstract class StoreContractTests : IAsyncLifetime
     {
         await Harness.Vault.EnrolAsync(Guid.NewGuid(), Embeddings.Random(14), CheckIn, "m");
 
-        Assert.Null(await Harness.Vault.DeleteSubjectAsync(Guid.NewGuid(), "a", "r"));
+        Assert.Null(await Harness.Vault.DeleteSubjectAsync(Guid.NewGuid(), "a", DeletionReason.Request));
         Assert.Equal(1L, await Harness.Store.CountAsync("templates"));
         Assert.Equal(0L, await Harness.Store.CountAsync("deletion_certificates"));
     }
@@ -262,7 +277,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         var gone = await Harness.Vault.EnrolAsync(Guid.NewGuid(), Embeddings.Random(16), CheckIn, "m");
         await Harness.Vault.EnrolAsync(Guid.NewGuid(), Embeddings.Random(17), CheckIn, "m");
         var wrapped = (await Harness.Store.GetSubjectAsync(gone.SubjectId))!;
-        await Harness.Vault.DeleteSubjectAsync(gone.SubjectId, "a", "r");
+        await Harness.Vault.DeleteSubjectAsync(gone.SubjectId, "a", DeletionReason.Request);
 
         await new KeyRotation(Harness.Store, Harness.Keys).RunAsync();
 
@@ -322,7 +337,7 @@ public abstract class StoreContractTests : IAsyncLifetime
             subjects.Add((await sync.EnrolAsync(Guid.NewGuid(), face, Visage.Gallery.Purposes.CheckIn, "m")).SubjectId);
         }
 
-        await sync.DeleteSubjectAsync(subjects[0], "a", "r");
+        await sync.DeleteSubjectAsync(subjects[0], "a", DeletionReason.Request);
         using var restarted = new Visage.Gallery.FaceGallery();
         var loaded = await new GallerySync(await Harness.ReopenAsync(), restarted).LoadAsync();
 
@@ -425,7 +440,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         var enrolled = await Harness.Vault.EnrolAsync(Guid.NewGuid(), Embeddings.Random(730), CheckIn, "m");
         var unsigned = await Harness.Store.GetContentsAsync();
 
-        await Harness.Vault.DeleteSubjectAsync(enrolled.SubjectId, "a", "r");
+        await Harness.Vault.DeleteSubjectAsync(enrolled.SubjectId, "a", DeletionReason.Request);
         var signed = await Harness.Store.GetContentsAsync();
 
         Assert.Equal((true, false, false), (unsigned.WrappedKeys, unsigned.SignedRecords, unsigned.AuditRecords));

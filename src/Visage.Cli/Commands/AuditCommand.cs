@@ -32,7 +32,7 @@ internal static class AuditCommand
         var verify = new Command("verify", "Check every record's hash and link and every checkpoint's signature, against the anchor file too; report the first break and its kind (exit 10).") { anchors, publicKey };
         verify.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(() => VerifyAsync(services, parse.GetValue(anchors), parse.GetValue(publicKey), cancellationToken)));
 
-        var subject = new Argument<string>("subject") { Description = "The subject's opaque id." };
+        var subject = SubjectIdArgument.Create();
         var format = new Option<string>("--format") { Description = "table, fhir (R4 AuditEvent Bundle JSON) or syslog (RFC 5424 lines).", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "fhir", "syslog");
         var disclosures = new Command("disclosures", "Every audit record about one subject (the basis of an accounting of disclosures).") { subject, format };
@@ -44,7 +44,7 @@ internal static class AuditCommand
             long? after = 0;
             while (after is not null)
             {
-                var page = await queries.BySubjectAsync(parse.GetValue(subject)!, after.Value, AuditQueries.MaxPageSize, cancellationToken);
+                var page = await queries.BySubjectAsync(parse.GetValue(subject).ToString(), after.Value, AuditQueries.MaxPageSize, cancellationToken);
                 records.AddRange(page.Records);
                 after = page.NextAfter;
             }
@@ -102,7 +102,7 @@ internal static class AuditCommand
         {
             try
             {
-                pinnedKey = AuditPublicKey.FromPem(await ReadCappedAsync(publicKeyFile, AuditPublicKey.MaxPemLength, cancellationToken));
+                pinnedKey = await PublicKeyFile.ReadAsync(publicKeyFile, cancellationToken);
             }
             catch (FormatException ex)
             {
@@ -209,21 +209,6 @@ internal static class AuditCommand
         }
 
         return sources;
-    }
-
-    /// <summary>Reads at most <paramref name="limit"/> characters' worth, so a device or a huge file is refused instead of read whole.</summary>
-    private static async Task<string> ReadCappedAsync(FileInfo file, int limit, CancellationToken cancellationToken)
-    {
-        await using var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read);
-        var buffer = new byte[limit + 1];
-        var total = 0;
-        int read;
-        while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken)) > 0)
-        {
-            total += read;
-        }
-
-        return total > limit ? throw new FormatException($"larger than {limit:N0} bytes, so not a PEM public key.") : System.Text.Encoding.ASCII.GetString(buffer, 0, total);
     }
 
     private static async Task<int> AuditDamageAsync(Func<Task<int>> body)

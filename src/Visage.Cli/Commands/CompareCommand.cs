@@ -16,9 +16,11 @@ internal static class CompareCommand
         var command = new Command("compare", "Compare the largest face in two images.") { first, second };
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
+            var firstBytes = await ImageInput.ReadAsync(services, parse.GetValue(first)!, cancellationToken);
+            var secondBytes = await ImageInput.ReadAsync(services, parse.GetValue(second)!, cancellationToken);
             var engine = services.GetRequiredService<FaceEngine>();
-            var a = engine.CreateTemplate(await File.ReadAllBytesAsync(parse.GetValue(first)!.FullName, cancellationToken));
-            var b = engine.CreateTemplate(await File.ReadAllBytesAsync(parse.GetValue(second)!.FullName, cancellationToken));
+            var a = engine.CreateTemplate(firstBytes);
+            var b = engine.CreateTemplate(secondBytes);
             var score = a.Embedding.Similarity(b.Embedding);
             var same = score >= engine.MatchThreshold;
 

@@ -71,7 +71,7 @@ internal static class DeidCommand
     {
         var output = new Argument<DirectoryInfo>("OUT") { Description = "The batch's release folder (its OUT.deid holds the quarantine)." };
         var names = new Argument<string[]>("NAME") { Description = "Quarantined file names as summary.md lists them (e.g. 0123456789abcdef0123.dcm).", Arity = ArgumentArity.OneOrMore };
-        var reviewer = new Option<string>("--reviewer") { Description = "Who checked the files (an operator id, not a name); recorded in the file's report.", Required = true };
+        var reviewer = OperatorIdOption.Create("--reviewer", "Who checked the files; recorded in the file's report");
         var release = new Command("release", "Move quarantined outputs you have checked into the release folder (their rescan had found identifying data).")
         {
             output, names, reviewer,
@@ -273,17 +273,7 @@ internal static class DeidCommand
 
         public Option<FileInfo?> KnownValuesFile { get; } = new("--known-values-file") { Description = "A file of identifying values, one per line (keeps them out of shell history and the process list)." };
 
-        private static Option<int> WorkersOption()
-        {
-            var option = new Option<int>("--workers") { Description = "Files de-identified in parallel (default: processor count).", DefaultValueFactory = _ => Environment.ProcessorCount };
-            option.Validators.Add(result =>
-            {
-                if (result.GetValueOrDefault<int>() < 1)
-                {
-                    result.AddError("--workers must be at least 1.");
-                }
-            });
-            return option;
-        }
+        private static Option<int> WorkersOption() =>
+            IntegerOption.Create("--workers", "Files de-identified in parallel (default: processor count)", Environment.ProcessorCount, 1, 256);
     }
 }

@@ -15,8 +15,8 @@ internal static class DetectCommand
         var command = new Command("detect", "Find faces and report their boxes and quality.") { image };
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
+            var bytes = await ImageInput.ReadAsync(services, parse.GetValue(image)!, cancellationToken);
             var engine = services.GetRequiredService<FaceEngine>();
-            var bytes = await File.ReadAllBytesAsync(parse.GetValue(image)!.FullName, cancellationToken);
             using var decoded = engine.Decode(bytes);
             var faces = engine.Detect(decoded);
             AnsiConsole.MarkupLineInterpolated($"{decoded.Width}x{decoded.Height} {decoded.Format}, orientation {decoded.Orientation}: [bold]{faces.Count}[/] face(s)  (detector {engine.DetectorModel})");

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
 using Spectre.Console;
+using Visage.Protection;
 using Visage.Storage;
 
 namespace Visage.Cli.Commands;
@@ -76,8 +77,12 @@ internal static class KeysCommand
                 return ExitCodes.Success;
             }
 
-            // A public key is not secret: the file is meant to be handed to auditors, so it keeps the usual mode.
-            await File.WriteAllTextAsync(target.FullName, pem, cancellationToken);
+            // Not secret, but a key others could replace would make forged certificates verify: 0600 like every file Visage writes.
+            await using (var file = OwnerOnlyFiles.OpenForWriting(target.FullName, FileMode.Create))
+            {
+                await file.WriteAsync(System.Text.Encoding.ASCII.GetBytes(pem), cancellationToken);
+            }
+
             AnsiConsole.MarkupLineInterpolated($"signing public key (sha256 {Fingerprint(publicKey)}) written to {target.FullName}");
             return ExitCodes.Success;
         }));

@@ -7,20 +7,10 @@ internal static class MaintenanceWaitOption
 {
     private const int MaxSeconds = 86_400;
 
-    public static Option<int> Create()
-    {
-        var option = new Option<int>("--wait")
-        {
-            Description = "Seconds to wait while another key maintenance (keys rotate, templates renew) holds this store's lock; 0, the default, refuses at once.",
-            DefaultValueFactory = _ => 0,
-        };
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 0 or > MaxSeconds)
-            {
-                result.AddError($"--wait must be between 0 and {MaxSeconds} seconds.");
-            }
-        });
-        return option;
-    }
+    public static Option<int> Create() => IntegerOption.Create(
+        "--wait",
+        "Seconds to wait while another key maintenance (keys rotate, templates renew) holds this store's lock; 0, the default, refuses at once",
+        0,
+        0,
+        MaxSeconds);
 }

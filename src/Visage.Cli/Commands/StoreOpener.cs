@@ -12,16 +12,5 @@ internal static class StoreOpener
         ProtectedStore.OpenAsync(services.GetRequiredService<IOptions<StorageOptions>>().Value, cancellationToken);
 
     /// <summary><c>--batch-size</c> for the batched, resumable store commands (one transaction per batch).</summary>
-    public static Option<int> BatchSizeOption(string description)
-    {
-        var option = new Option<int>("--batch-size") { Description = description, DefaultValueFactory = _ => 500 };
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 1)
-            {
-                result.AddError("--batch-size must be at least 1.");
-            }
-        });
-        return option;
-    }
+    public static Option<int> BatchSizeOption(string description) => IntegerOption.Create("--batch-size", description, 500, 1, 100_000);
 }

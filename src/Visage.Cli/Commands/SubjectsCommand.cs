@@ -9,14 +9,16 @@ internal static class SubjectsCommand
 {
     public static Command Create(IServiceProvider services)
     {
-        var subject = new Argument<Guid>("subject") { Description = "The subject's opaque id." };
-        var actor = new Option<string>("--actor") { Description = "Who asks for the deletion (opaque staff id).", Required = true };
-        var reason = new Option<string>("--reason") { Description = "Why (e.g. consent withdrawn, retention ended).", Required = true };
+        var subject = SubjectIdArgument.Create();
+        var actor = OperatorIdOption.Create("--actor", "Who asks for the deletion");
+        var reason = ReasonOption();
         var delete = new Command("delete", "Delete a subject's templates, evidence and data key, and issue a signed deletion certificate.") { subject, actor, reason };
         delete.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
+            // The option's validator has refused anything that is not a code.
+            _ = DeletionReasonCodes.TryParse(parse.GetValue(reason), out var code);
             await using var store = await StoreOpener.OpenAsync(services, cancellationToken);
-            var record = await store.Vault.DeleteSubjectAsync(parse.GetValue(subject), parse.GetValue(actor)!, parse.GetValue(reason)!, cancellationToken);
+            var record = await store.Vault.DeleteSubjectAsync(parse.GetValue(subject), parse.GetValue(actor)!, code, cancellationToken);
             if (record is null)
             {
                 AnsiConsole.MarkupLine("[red]error:[/] no such subject");
@@ -28,10 +30,28 @@ internal static class SubjectsCommand
             return ExitCodes.Success;
         }));
 
-        var listSubject = new Argument<Guid>("subject") { Description = "The subject's opaque id." };
-        var certificates = new Command("certificates", "Show a subject's deletion certificates and check their signatures.") { listSubject };
+        var listSubject = SubjectIdArgument.Create();
+        var publicKey = new Option<FileInfo?>("--public-key")
+        {
+            Description = "Check signatures with this PEM public key (as visage keys export-public writes it) instead of the key provider's.",
+        };
+        var certificates = new Command("certificates", "Show a subject's deletion certificates and check their signatures (exit 13 when one does not verify).") { listSubject, publicKey };
         certificates.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
+            byte[]? pinned = null;
+            if (parse.GetValue(publicKey) is { } file)
+            {
+                try
+                {
+                    pinned = await PublicKeyFile.ReadAsync(file, cancellationToken);
+                }
+                catch (FormatException ex)
+                {
+                    AnsiConsole.MarkupLineInterpolated($"[red]error:[/] --public-key {file.FullName}: {ex.Message}");
+                    return ExitCodes.BadInput;
+                }
+            }
+
             await using var store = await StoreOpener.OpenAsync(services, cancellationToken);
             var records = await store.Store.GetDeletionCertificatesAsync(parse.GetValue(listSubject), cancellationToken);
             if (records.Count == 0)
@@ -40,16 +60,33 @@ internal static class SubjectsCommand
                 return ExitCodes.NotFound;
             }
 
-            var publicKey = store.Keys.ExportSigningPublicKey();
+            var key = pinned ?? store.Keys.ExportSigningPublicKey();
+            var invalid = 0;
             foreach (var record in records)
             {
                 Console.WriteLine(record.Body);
-                AnsiConsole.MarkupLine(DeletionCertificate.Verify(record, publicKey) ? "[green]signature valid[/]" : "[red]signature INVALID[/]");
+                var valid = DeletionCertificate.Verify(record, key);
+                invalid += valid ? 0 : 1;
+                AnsiConsole.MarkupLine(valid ? "[green]signature valid[/]" : "[red]signature INVALID[/]: this certificate was altered or was not signed by this key");
             }
 
-            return ExitCodes.Success;
+            return invalid == 0 ? ExitCodes.Success : ExitCodes.CertificateInvalid;
         }));
 
         return new Command("subjects", "Manage enrolled subjects.") { delete, certificates };
+    }
+
+    private static Option<string> ReasonOption()
+    {
+        var codes = string.Join(", ", DeletionReasonCodes.All);
+        var option = new Option<string>("--reason") { Description = $"Why, as a code: {codes}. Free text is refused: the certificate is signed and kept for years.", Required = true };
+        option.Validators.Add(result =>
+        {
+            if (!DeletionReasonCodes.TryParse(result.GetValueOrDefault<string>(), out _))
+            {
+                result.AddError($"--reason must be one of {codes}; free text is refused (it could hold PHI) and is not shown.");
+            }
+        });
+        return option;
     }
 }

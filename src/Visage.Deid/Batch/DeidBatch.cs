@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Visage.Deid.Reports;
+using Visage.Protection;
 
 namespace Visage.Deid.Batch;
 
@@ -51,14 +52,14 @@ internal sealed partial class DeidBatch
         var clock = Stopwatch.StartNew();
         if (!Directory.Exists(folders.Output))
         {
-            PrivateFiles.CreateDirectory(folders.Output);
+            OwnerOnlyFiles.CreateDirectory(folders.Output);
         }
 
-        PrivateFiles.CreateDirectory(folders.SecureZone);
+        OwnerOnlyFiles.CreateDirectory(folders.SecureZone);
         using var running = Lock(folders);
-        PrivateFiles.CreateDirectory(folders.FileReports);
-        PrivateFiles.CreateDirectory(folders.Work);
-        PrivateFiles.CreateDirectory(folders.Quarantine);
+        OwnerOnlyFiles.CreateDirectory(folders.FileReports);
+        OwnerOnlyFiles.CreateDirectory(folders.Work);
+        OwnerOnlyFiles.CreateDirectory(folders.Quarantine);
         RemoveStalePartials();
 
         var scan = InputFolderScan.Of(folders.Input);
@@ -133,10 +134,10 @@ internal sealed partial class DeidBatch
 
             name = pseudonym + extension;
             partial = Path.Combine(folders.Work, pseudonym + PartialMarker + extension);
-            PrivateFiles.CreateEmpty(StartedMarkerPath(pseudonym));
+            OwnerOnlyFiles.CreateEmpty(StartedMarkerPath(pseudonym));
 
             // Created 0600 here: a writer that truncates it (GDCM, OpenCV) keeps the mode.
-            PrivateFiles.CreateEmpty(partial);
+            OwnerOnlyFiles.CreateEmpty(partial);
             report = deidentifier.Deidentify(input.FullPath, input.RelativePath, partial, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -156,7 +157,7 @@ internal sealed partial class DeidBatch
         var quarantined = name is null ? null : Path.Combine(folders.Quarantine, name);
         if (report.Status == DeidStatus.Deidentified && partial is not null && File.Exists(partial) && new FileInfo(partial).Length > 0)
         {
-            PrivateFiles.Restrict(partial);
+            OwnerOnlyFiles.Restrict(partial);
             if (report.Findings.Count == 0)
             {
                 Delete(quarantined);
@@ -241,7 +242,7 @@ internal sealed partial class DeidBatch
     {
         try
         {
-            return PrivateFiles.OpenForWriting(folders.LockFile, FileMode.OpenOrCreate, FileShare.None);
+            return OwnerOnlyFiles.OpenForWriting(folders.LockFile, FileMode.OpenOrCreate, FileShare.None);
         }
         catch (IOException ex)
         {

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Visage.Deid.Reports;
+using Visage.Storage;
 
 namespace Visage.Deid.Batch;
 
@@ -18,9 +19,9 @@ internal static partial class QuarantineRelease
         ArgumentNullException.ThrowIfNull(folders);
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(reviewer);
-        if (!ReviewerId().IsMatch(reviewer))
+        if (!OperatorId.IsValid(reviewer))
         {
-            throw new DeidFolderException("--reviewer takes an operator id: 1 to 64 letters, digits or . _ @ - (no names or free text).");
+            throw new DeidFolderException($"--reviewer takes {OperatorId.Rule}.");
         }
 
         using var running = DeidBatch.Lock(folders);
@@ -57,7 +58,4 @@ internal static partial class QuarantineRelease
 
     [GeneratedRegex(@"^(?<pseudonym>[0-9a-f]{20})(\.[A-Za-z0-9]{1,10})?$", RegexOptions.CultureInvariant)]
     private static partial Regex OutputName();
-
-    [GeneratedRegex(@"^[A-Za-z0-9._@-]{1,64}$", RegexOptions.CultureInvariant)]
-    private static partial Regex ReviewerId();
 }

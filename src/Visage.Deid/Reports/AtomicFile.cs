@@ -1,3 +1,5 @@
+using Visage.Protection;
+
 namespace Visage.Deid.Reports;
 
 /// <summary>
@@ -12,7 +14,7 @@ internal static class AtomicFile
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var temp = Path.Combine(directory, "." + Path.GetFileName(path) + PartialSuffix);
-        using (var stream = Batch.PrivateFiles.OpenForWriting(temp, FileMode.Create))
+        using (var stream = OwnerOnlyFiles.OpenForWriting(temp, FileMode.Create))
         using (var writer = new StreamWriter(stream))
         {
             writer.Write(contents);

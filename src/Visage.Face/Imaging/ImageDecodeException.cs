@@ -9,6 +9,15 @@ public enum ImageDecodeFailure
     UnsupportedFormat,
     Truncated,
     Corrupt,
+
+    /// <summary>The path names a directory, or something else that is not a readable image file.</summary>
+    NotAFile,
+
+    /// <summary>Nothing exists at the path.</summary>
+    FileNotFound,
+
+    /// <summary>The file exists but cannot be read (permissions, I/O error).</summary>
+    Unreadable,
 }
 
 /// <summary>An image was refused before or during decoding. Carries no image bytes or file names.</summary>

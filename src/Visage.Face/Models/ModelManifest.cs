@@ -51,14 +51,45 @@ public sealed record ModelManifest(
             throw new ModelIntegrityException($"Model manifest not found at '{path}'. Set Face:ManifestPath or run from the repository.");
         }
 
-        var manifest = JsonSerializer.Deserialize<ModelManifest>(File.ReadAllText(path), JsonOptions)
-            ?? throw new ModelIntegrityException($"Model manifest '{path}' is empty.");
+        ModelManifest? manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize<ModelManifest>(ReadCapped(path), JsonOptions);
+        }
+        catch (JsonException)
+        {
+            throw new ModelIntegrityException($"Model manifest '{path}' is not a valid manifest (malformed JSON). Restore it from the repository.");
+        }
+
+        if (manifest is null)
+        {
+            throw new ModelIntegrityException($"Model manifest '{path}' is empty.");
+        }
+
         if (manifest.Schema != 1 || manifest.Models is null || manifest.Packages is null)
         {
             throw new ModelIntegrityException($"Model manifest '{path}' has an unsupported schema ({manifest.Schema}).");
         }
 
         return manifest;
+    }
+
+    /// <summary>A manifest is a few kilobytes; a device or a huge file in its place is refused, not read whole.</summary>
+    private static byte[] ReadCapped(string path)
+    {
+        const int limit = 1024 * 1024;
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        var buffer = new byte[limit + 1];
+        var total = 0;
+        int read;
+        while (total < buffer.Length && (read = stream.Read(buffer, total, buffer.Length - total)) > 0)
+        {
+            total += read;
+        }
+
+        return total > limit
+            ? throw new ModelIntegrityException($"Model manifest '{path}' is larger than {limit} bytes, so not a manifest.")
+            : buffer[..total];
     }
 }
 

@@ -10,7 +10,17 @@ public sealed class PostgresDatabase : VisageDatabase
 
     public PostgresDatabase(string connectionString)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            // The message may quote a value (a password among them): name the setting, not the text.
+            throw new StorageException("Storage:Postgres is not a valid Npgsql connection string (Host=...;Port=...;Database=...;Username=...); check its keywords and values.", ex);
+        }
+
         Description = $"postgres://{builder.Host}:{builder.Port}/{builder.Database}";
         dataSource = NpgsqlDataSource.Create(builder);
     }
@@ -19,8 +29,21 @@ public sealed class PostgresDatabase : VisageDatabase
 
     public override string Description { get; }
 
-    public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken = default) =>
-        await dataSource.OpenConnectionAsync(cancellationToken);
+    public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await dataSource.OpenConnectionAsync(cancellationToken);
+        }
+        catch (PostgresException ex)
+        {
+            throw new StorageException($"PostgreSQL at {Description} refused the connection ({ex.SqlState}: {ex.MessageText}).", ex);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw new StorageException($"PostgreSQL at {Description} cannot be reached ({(ex.InnerException ?? ex).Message}); check Storage:Postgres and that the server is running.", ex);
+        }
+    }
 
     public override async Task ScrubAsync(IReadOnlyList<string> tables, CancellationToken cancellationToken = default)
     {

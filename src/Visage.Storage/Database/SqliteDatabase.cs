@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Visage.Protection;
 
 namespace Visage.Storage;
 
@@ -10,6 +11,10 @@ namespace Visage.Storage;
 public sealed class SqliteDatabase : VisageDatabase
 {
     private readonly string connectionString;
+    private const int Corrupt = 11;
+    private const int NotADatabase = 26;
+
+    private volatile bool filesPrepared;
 
     public SqliteDatabase(string path)
     {
@@ -31,26 +36,49 @@ public sealed class SqliteDatabase : VisageDatabase
 
     public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
-        var directory = Path.GetDirectoryName(FilePath)!;
-        if (!Directory.Exists(directory))
+        if (!filesPrepared)
         {
-            // Owner-only: the directory also holds the key file and the database's WAL.
-            if (OperatingSystem.IsWindows())
-            {
-                Directory.CreateDirectory(directory);
-            }
-            else
-            {
-                Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
+            PrepareFiles();
         }
 
         var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var pragmas = connection.CreateCommand();
-        pragmas.CommandText = "PRAGMA journal_mode=WAL; PRAGMA secure_delete=ON; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA synchronous=FULL;";
-        await pragmas.ExecuteNonQueryAsync(cancellationToken);
-        return connection;
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var pragmas = connection.CreateCommand();
+            pragmas.CommandText = "PRAGMA journal_mode=WAL; PRAGMA secure_delete=ON; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA synchronous=FULL;";
+            await pragmas.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode is NotADatabase or Corrupt)
+        {
+            await connection.DisposeAsync();
+            throw new StorageException($"{FilePath} is not a SQLite database or is damaged; restore it from a backup. Nothing was changed.", ex);
+        }
+        catch (SqliteException ex)
+        {
+            await connection.DisposeAsync();
+            throw new StorageException($"The database {FilePath} cannot be opened: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// The folder 0700 and the database 0600 before SQLite first opens it: SQLite gives its -wal and -shm files the
+    /// database file's mode, so all three stay the owner's whatever the umask. Files left wider by an older version
+    /// are narrowed.
+    /// </summary>
+    private void PrepareFiles()
+    {
+        OwnerOnlyFiles.CreateDirectory(Path.GetDirectoryName(FilePath)!);
+        if (Directory.Exists(FilePath))
+        {
+            throw new StorageException($"The database path {FilePath} is a directory; Storage:DataDirectory must name the folder that holds visage.db.");
+        }
+
+        OwnerOnlyFiles.EnsureFile(FilePath);
+        OwnerOnlyFiles.Restrict(FilePath + "-wal");
+        OwnerOnlyFiles.Restrict(FilePath + "-shm");
+        filesPrepared = true;
     }
 
     public override async ValueTask<DbConnection> OpenAppenderAsync(CancellationToken cancellationToken = default)
@@ -71,7 +99,7 @@ public sealed class SqliteDatabase : VisageDatabase
         try
         {
             // .NET takes an advisory flock for FileShare.None on Unix; the kernel drops it when the process dies.
-            IAsyncDisposable handle = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+            IAsyncDisposable handle = OwnerOnlyFiles.OpenForWriting(path, FileMode.OpenOrCreate, FileShare.None, FileAccess.ReadWrite);
             return Task.FromResult(handle);
         }
         catch (IOException ex)
@@ -119,6 +147,7 @@ public sealed class SqliteDatabase : VisageDatabase
     public async Task BackupAsync(string destination, CancellationToken cancellationToken = default)
     {
         await using var source = (SqliteConnection)await OpenAsync(cancellationToken);
+        OwnerOnlyFiles.EnsureFile(destination);
         await using var target = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = destination, Pooling = false }.ToString());
         await target.OpenAsync(cancellationToken);
         source.BackupDatabase(target);

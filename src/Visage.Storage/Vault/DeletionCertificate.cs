@@ -9,7 +9,9 @@ namespace Visage.Storage;
 /// <summary>
 /// Proof of disposal for one subject: what was deleted, when, by whom, why, and which data key was destroyed.
 /// Serialised as compact JSON in this property order; the signature (ECDSA P-256, from the key provider)
-/// covers exactly those UTF-8 bytes, so anyone with the public key can check a stored certificate.
+/// covers exactly those UTF-8 bytes, so anyone with the public key can check a stored certificate. Format /2 holds
+/// a <see cref="DeletionReasonCodes">reason code</see> and an <see cref="OperatorId"/> as actor, never free text; /1
+/// certificates (free-text reason) still parse and verify.
 /// </summary>
 public sealed record DeletionCertificate(
     string Format,
@@ -25,7 +27,7 @@ public sealed record DeletionCertificate(
     int DataKeyWrappedUnderVersion,
     string SigningKeySha256)
 {
-    public const string CurrentFormat = "visage-deletion-certificate/1";
+    public const string CurrentFormat = "visage-deletion-certificate/2";
 
     private static readonly JsonSerializerOptions Json = new()
     {

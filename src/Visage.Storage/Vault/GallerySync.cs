@@ -70,7 +70,7 @@ public sealed class GallerySync(TemplateVault vault, FaceGallery gallery)
     }
 
     /// <summary>Crypto-shreds the subject in the store, then drops it from the gallery.</summary>
-    public async Task<DeletionCertificateRecord?> DeleteSubjectAsync(Guid subjectId, string actor, string reason, CancellationToken cancellationToken = default)
+    public async Task<DeletionCertificateRecord?> DeleteSubjectAsync(Guid subjectId, string actor, DeletionReason reason, CancellationToken cancellationToken = default)
     {
         var certificate = await vault.DeleteSubjectAsync(subjectId, actor, reason, cancellationToken);
         gallery.RemoveSubject(subjectId);

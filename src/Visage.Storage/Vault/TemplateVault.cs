@@ -181,10 +181,15 @@ public sealed class TemplateVault
     /// Crypto-shredding: deletes the subject's templates, evidence and wrapped data key in one transaction,
     /// stores a signed certificate of it, then scrubs the freed space. Null when the subject does not exist.
     /// </summary>
-    public async Task<DeletionCertificateRecord?> DeleteSubjectAsync(Guid subjectId, string actor, string reason, CancellationToken cancellationToken = default)
+    /// <param name="actor">Who asked for it, as an <see cref="OperatorId"/>; refused otherwise, before anything is deleted.</param>
+    public async Task<DeletionCertificateRecord?> DeleteSubjectAsync(Guid subjectId, string actor, DeletionReason reason, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
-        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        if (!OperatorId.IsValid(actor))
+        {
+            throw new StorageException($"The deletion's actor must be {OperatorId.Rule}; nothing was deleted.");
+        }
+
+        var code = reason.ToCode();
         var fingerprint = DeletionCertificate.Fingerprint(keys.ExportSigningPublicKey());
         return await store.DeleteSubjectAsync(
             subjectId,
@@ -194,7 +199,7 @@ public sealed class TemplateVault
                 subjectId,
                 DateTimeOffset.UtcNow,
                 actor,
-                reason,
+                code,
                 deleted.Templates,
                 deleted.Evidence,
                 subject.KeyId,

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Visage.Deid.Batch;
 using Visage.Deid.Reports;
+using Visage.Protection;
 
 namespace Visage.Deid.Tests.Batch;
 
@@ -275,8 +276,8 @@ public sealed partial class DeidBatchTests : IDisposable
         Assert.Equal([Name(key, "clean.txt")], Directory.GetFiles(folders.Output).Select(Path.GetFileName));
         var held = Path.Combine(folders.Quarantine, Name(key, "flagged.txt"));
         Assert.Equal("REVIEW this one", File.ReadAllText(held));
-        Assert.Equal(PrivateFiles.FilePermissions, File.GetUnixFileMode(held));
-        Assert.Equal(PrivateFiles.FolderPermissions, File.GetUnixFileMode(folders.Quarantine));
+        Assert.Equal(OwnerOnlyFiles.FilePermissions, File.GetUnixFileMode(held));
+        Assert.Equal(OwnerOnlyFiles.FolderPermissions, File.GetUnixFileMode(folders.Quarantine));
         Assert.Equal(1, report.Totals.Quarantined);
         Assert.False(report.Totals.Complete);
         var summary = File.ReadAllText(folders.SummaryMarkdown);
@@ -332,10 +333,10 @@ public sealed partial class DeidBatchTests : IDisposable
 
         var files = Directory.GetFiles(folders.SecureZone, "*", SearchOption.AllDirectories).Concat(Directory.GetFiles(folders.Output)).ToList();
         Assert.True(files.Count >= 8, string.Join(", ", files));
-        Assert.All(files, f => Assert.True(File.GetUnixFileMode(f) == PrivateFiles.FilePermissions, f));
+        Assert.All(files, f => Assert.True(File.GetUnixFileMode(f) == OwnerOnlyFiles.FilePermissions, f));
         var folderList = Directory.GetDirectories(folders.SecureZone, "*", SearchOption.AllDirectories).Append(folders.SecureZone).Append(folders.Output).ToList();
         Assert.Equal(5, folderList.Count);
-        Assert.All(folderList, d => Assert.True(File.GetUnixFileMode(d) == PrivateFiles.FolderPermissions, d));
+        Assert.All(folderList, d => Assert.True(File.GetUnixFileMode(d) == OwnerOnlyFiles.FolderPermissions, d));
     }
 
     [Fact]

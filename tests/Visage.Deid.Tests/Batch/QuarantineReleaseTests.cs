@@ -1,5 +1,6 @@
 using Visage.Deid.Batch;
 using Visage.Deid.Reports;
+using Visage.Protection;
 
 namespace Visage.Deid.Tests.Batch;
 
@@ -29,7 +30,7 @@ public sealed class QuarantineReleaseTests : IDisposable
         Assert.NotEmpty(released.Findings);
         Assert.False(File.Exists(Path.Combine(folders.Quarantine, name)));
         Assert.Equal("REVIEW this one", File.ReadAllText(Path.Combine(folders.Output, name)));
-        Assert.Equal(PrivateFiles.FilePermissions, File.GetUnixFileMode(Path.Combine(folders.Output, name)));
+        Assert.Equal(OwnerOnlyFiles.FilePermissions, File.GetUnixFileMode(Path.Combine(folders.Output, name)));
         var batch = DeidReportJson.Read<DeidBatchReport>(folders.ReportJson);
         Assert.Equal(0, batch.Totals.Quarantined);
         Assert.True(batch.Totals.Complete);

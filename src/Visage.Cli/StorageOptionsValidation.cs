@@ -1,0 +1,14 @@
+using Microsoft.Extensions.Options;
+using Visage.Storage;
+
+namespace Visage.Cli;
+
+/// <summary>Start-up validation of the Storage section with the store's own messages, each naming the setting to fix.</summary>
+internal sealed class StorageOptionsValidation : IValidateOptions<StorageOptions>
+{
+    public ValidateOptionsResult Validate(string? name, StorageOptions options)
+    {
+        var problems = options.Validate().ToList();
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}
