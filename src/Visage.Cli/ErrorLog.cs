@@ -28,15 +28,8 @@ internal static class ErrorLog
         try
         {
             var path = Path;
-            var folder = System.IO.Path.GetDirectoryName(path)!;
-            var stateHome = System.IO.Path.GetDirectoryName(folder)!;
-            if (!Directory.Exists(stateHome))
-            {
-                // The XDG base-directory rule: a state home that does not exist yet is created 0700.
-                OwnerOnlyFiles.CreateDirectory(stateHome);
-            }
-
-            OwnerOnlyFiles.CreateDirectory(folder);
+            // A missing state home is created 0700 too, as the XDG base-directory rule asks.
+            OwnerOnlyFiles.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
             using var stream = OwnerOnlyFiles.OpenForWriting(path, FileMode.Append);
             var entry = string.Create(CultureInfo.InvariantCulture, $"{DateTimeOffset.UtcNow:O} {correlationId} visage {Environment.ProcessId}\n{exception}\n\n");
             stream.Write(Encoding.UTF8.GetBytes(entry));

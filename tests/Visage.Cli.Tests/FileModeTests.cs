@@ -7,7 +7,7 @@ namespace Visage.Cli.Tests;
 
 /// <summary>
 /// Every file Visage leaves in its data directory (database, WAL and shared memory while it runs, the migration backup,
-/// key file, locks, exported key, error log) is 0600 in 0700 folders although each command runs under umask 000.
+/// key file, locks, exported key, evaluation report, error log) is 0600 in 0700 folders although each command runs under umask 000.
 /// Run on SQLite and PostgreSQL, whose data directory holds the key file.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
@@ -57,6 +57,7 @@ public abstract class FileModeTests : IDisposable
         await RunAsync(options, "subjects", "delete", deleted.ToString(), "--actor", "dr-7", "--reason", "withdrawn");
         await RunAsync(options, "subjects", "certificates", deleted.ToString());
         await RunAsync(options, "keys", "export-public", "--out", Path.Combine(Data, "signing-public.pem"));
+        await RunAsync(options, "eval", "liveness", "--out", Path.Combine(Data, "reports", "eval"));
         // An unexpected failure (a symbolic-link loop as another store's database) writes the private error log here.
         var broken = Directory.CreateDirectory(Path.Combine(root.FullName, "broken")).FullName;
         File.CreateSymbolicLink(Path.Combine(broken, "visage.db"), Path.Combine(broken, "visage.db"));
@@ -69,6 +70,7 @@ public abstract class FileModeTests : IDisposable
         var files = Directory.GetFiles(Data, "*", SearchOption.AllDirectories);
         Assert.Contains(files, f => f.EndsWith("visage.keys", StringComparison.Ordinal));
         Assert.Contains(files, f => f.EndsWith("errors.log", StringComparison.Ordinal));
+        Assert.Contains(files, f => f.EndsWith("liveness.json", StringComparison.Ordinal));
         Assert.All(files, f => Assert.True(File.GetUnixFileMode(f) == PrivateFile, $"{Path.GetRelativePath(Data, f)} is {File.GetUnixFileMode(f)}"));
         var folders = Directory.GetDirectories(Data, "*", SearchOption.AllDirectories).Append(Data);
         Assert.All(folders, d => Assert.True(File.GetUnixFileMode(d) == PrivateFolder, $"{d} is {File.GetUnixFileMode(d)}"));

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 using Visage.Cli.Reports;
 using Visage.Face;
+using Visage.Protection;
 
 namespace Visage.Cli.Commands;
 
@@ -87,10 +88,10 @@ internal static class EvalCommand
         }
 
         AnsiConsole.Write(table);
-        Directory.CreateDirectory(outputDirectory);
+        OwnerOnlyFiles.CreateDirectory(outputDirectory);
         var plots = results.SelectMany(r => EvaluationPlots.Write(r, outputDirectory)).ToList();
         var reportPath = Path.Combine(outputDirectory, "pairs.json");
-        File.WriteAllText(reportPath, JsonSerializer.Serialize(
+        WriteReport(reportPath, JsonSerializer.Serialize(
             new
             {
                 model = engine.EmbedderModel.ToString(),
@@ -144,9 +145,9 @@ internal static class EvalCommand
             .AddColumns("images", "annotated faces", "detections", "matched", "recall", "precision");
         table.AddRow(Inv($"{metrics.Images}"), Inv($"{metrics.Annotated}"), Inv($"{metrics.Detected}"), Inv($"{metrics.Matched}"), Inv($"{metrics.Recall:P1}"), Inv($"{metrics.Precision:P1}"));
         AnsiConsole.Write(table);
-        Directory.CreateDirectory(outputDirectory);
+        OwnerOnlyFiles.CreateDirectory(outputDirectory);
         var path = Path.Combine(outputDirectory, "detection.json");
-        File.WriteAllText(path, JsonSerializer.Serialize(new { detector = engine.DetectorModel.ToString(), metrics, images = rows }, Json));
+        WriteReport(path, JsonSerializer.Serialize(new { detector = engine.DetectorModel.ToString(), metrics, images = rows }, Json));
         AnsiConsole.MarkupLineInterpolated($"report: [blue]{path}[/]");
         return ExitCodes.Success;
     }
@@ -183,9 +184,9 @@ internal static class EvalCommand
         var apcer = attacks.Count(r => r.Result?.IsLive == true) / (double)Math.Max(1, attacks.Count);
         var bpcer = bona.Count(r => r.Result?.IsLive != true) / (double)Math.Max(1, bona.Count);
         AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"APCER {apcer:P0} ({attacks.Count} attacks), BPCER {bpcer:P0} ({bona.Count} bona fide). Six captures cannot establish error rates; see docs/liveness.md.");
-        Directory.CreateDirectory(outputDirectory);
+        OwnerOnlyFiles.CreateDirectory(outputDirectory);
         var path = Path.Combine(outputDirectory, "liveness.json");
-        File.WriteAllText(path, JsonSerializer.Serialize(
+        WriteReport(path, JsonSerializer.Serialize(
             new
             {
                 model = engine.Liveness.Model.ToString(),
@@ -198,4 +199,11 @@ internal static class EvalCommand
     }
 
     private static string Inv(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Reports name the set's images and may be a site's own: owner-only, like everything else Visage writes.</summary>
+    private static void WriteReport(string path, string json)
+    {
+        using var stream = OwnerOnlyFiles.OpenForWriting(path, FileMode.Create);
+        stream.Write(System.Text.Encoding.UTF8.GetBytes(json));
+    }
 }

@@ -1,5 +1,6 @@
 using ScottPlot;
 using Visage.Face;
+using Visage.Protection;
 
 namespace Visage.Cli.Reports;
 
@@ -11,8 +12,15 @@ internal static class EvaluationPlots
 
     public static IReadOnlyList<string> Write(PairSetResult result, string directory)
     {
-        Directory.CreateDirectory(directory);
-        return [Roc(result, directory), Det(result, directory), Histogram(result, directory)];
+        OwnerOnlyFiles.CreateDirectory(directory);
+        string[] plots = [Roc(result, directory), Det(result, directory), Histogram(result, directory)];
+        foreach (var plot in plots)
+        {
+            // ScottPlot writes under the umask.
+            OwnerOnlyFiles.Restrict(plot);
+        }
+
+        return plots;
     }
 
     private static string Roc(PairSetResult result, string directory)

@@ -11,13 +11,32 @@ public static class OwnerOnlyFiles
 
     public const UnixFileMode FolderPermissions = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
-    /// <summary>Creates the folder 0700, or tightens one made earlier under the default umask.</summary>
+    /// <summary>
+    /// Creates the folder 0700, with any missing parent also 0700 (the umask would decide theirs), or tightens one
+    /// made earlier under the default umask. Existing parents are left as they are.
+    /// </summary>
     public static void CreateDirectory(string path)
     {
         if (OperatingSystem.IsWindows())
         {
             Directory.CreateDirectory(path);
             return;
+        }
+
+        var missing = new Stack<string>();
+        for (var current = Path.GetFullPath(path); !Directory.Exists(current); current = Path.GetDirectoryName(current)!)
+        {
+            missing.Push(current);
+            if (Path.GetDirectoryName(current) is null)
+            {
+                break;
+            }
+        }
+
+        while (missing.TryPop(out var folder))
+        {
+            Directory.CreateDirectory(folder, FolderPermissions);
+            File.SetUnixFileMode(folder, FolderPermissions);
         }
 
         Directory.CreateDirectory(path, FolderPermissions);
