@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Visage.Face;
@@ -16,6 +17,8 @@ public static class FaceServiceCollectionExtensions
                 o => o.Detector is ModelIds.FacepluginDetector or ModelIds.BlazeFaceDetector,
                 $"Face:Detector must be '{ModelIds.FacepluginDetector}' or '{ModelIds.BlazeFaceDetector}'.")
             .ValidateOnStart();
+        // ValidateDataAnnotations does not look inside nested objects (Quality, Liveness); this does.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FaceEngineOptions>>(new NestedFaceOptionsValidation(configurationSection)));
         services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<FaceEngineOptions>>().Value;

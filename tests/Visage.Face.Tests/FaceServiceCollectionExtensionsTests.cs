@@ -19,6 +19,9 @@ public sealed class FaceServiceCollectionExtensionsTests
     [InlineData("Face:MatchThreshold", "1.5")]
     [InlineData("Face:Detector", "yolo")]
     [InlineData("Face:MaxPixels", "0")]
+    [InlineData("Face:Quality:MaxYawDegrees", "1000")]
+    [InlineData("Face:Quality:MinMeanBrightness", "-5")]
+    [InlineData("Face:Liveness:Threshold", "2")]
     public void Validate_InvalidSetting_FailsAtStart(string key, string value)
     {
         using var provider = Build(new() { [key] = value });
