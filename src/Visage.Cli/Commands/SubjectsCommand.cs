@@ -15,10 +15,8 @@ internal static class SubjectsCommand
         var delete = new Command("delete", "Delete a subject's templates, evidence and data key, and issue a signed deletion certificate.") { subject, actor, reason };
         delete.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
-            // The option's validator has refused anything that is not a code.
-            _ = DeletionReasonCodes.TryParse(parse.GetValue(reason), out var code);
             await using var store = await StoreOpener.OpenAsync(services, cancellationToken);
-            var record = await store.Vault.DeleteSubjectAsync(parse.GetValue(subject), parse.GetValue(actor)!, code, cancellationToken);
+            var record = await store.Vault.DeleteSubjectAsync(parse.GetValue(subject), parse.GetValue(actor)!, parse.GetValue(reason), cancellationToken);
             if (record is null)
             {
                 AnsiConsole.MarkupLine("[red]error:[/] no such subject");
@@ -76,17 +74,24 @@ internal static class SubjectsCommand
         return new Command("subjects", "Manage enrolled subjects.") { delete, certificates };
     }
 
-    private static Option<string> ReasonOption()
+    /// <summary>Parsed straight to the code, so anything else is a parse error and the action never sees text.</summary>
+    private static Option<DeletionReason> ReasonOption()
     {
         var codes = string.Join(", ", DeletionReasonCodes.All);
-        var option = new Option<string>("--reason") { Description = $"Why, as a code: {codes}. Free text is refused: the certificate is signed and kept for years.", Required = true };
-        option.Validators.Add(result =>
+        return new Option<DeletionReason>("--reason")
         {
-            if (!DeletionReasonCodes.TryParse(result.GetValueOrDefault<string>(), out _))
+            Description = $"Why, as a code: {codes}. Free text is refused: the certificate is signed and kept for years.",
+            Required = true,
+            CustomParser = result =>
             {
+                if (result.Tokens.Count == 1 && DeletionReasonCodes.TryParse(result.Tokens[0].Value, out var code))
+                {
+                    return code;
+                }
+
                 result.AddError($"--reason must be one of {codes}; free text is refused (it could hold PHI) and is not shown.");
-            }
-        });
-        return option;
+                return default;
+            },
+        };
     }
 }
