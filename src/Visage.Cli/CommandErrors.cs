@@ -1,14 +1,11 @@
 using Spectre.Console;
-using Visage.Deid.Batch;
-using Visage.Face;
-using Visage.Protection;
-using Visage.Storage;
 
 namespace Visage.Cli;
 
 /// <summary>
-/// Turns the libraries' typed errors into one clear line and an exit code. Anything else is a fault of Visage, not of
-/// the input: it gets a short line with a correlation id and exit 12, and its detail goes to the private <see cref="ErrorLog"/>.
+/// Turns the libraries' typed errors into one clear line and an exit code through the <see cref="FailureTable"/>.
+/// Anything else is a fault of Visage, not of the input: it gets a short line with a correlation id and exit 12, and
+/// its detail goes to the private <see cref="ErrorLog"/>.
 /// </summary>
 internal static class CommandErrors
 {
@@ -18,60 +15,23 @@ internal static class CommandErrors
         {
             return await body();
         }
-        catch (ModelIntegrityException ex)
-        {
-            Fail(ex.Message);
-            return ExitCodes.ModelIntegrity;
-        }
-        catch (ImageDecodeException ex)
-        {
-            Fail($"image refused ({ex.Reason}): {ex.Message}");
-            return ExitCodes.BadInput;
-        }
-        catch (FaceNotFoundException ex)
-        {
-            Fail(ex.Message);
-            return ExitCodes.BadInput;
-        }
-        catch (KeyProviderException ex)
-        {
-            Fail(ex.Message);
-            return ExitCodes.Keys;
-        }
-        catch (ProtectedDataException ex)
-        {
-            Fail(ex.Message);
-            return ExitCodes.ProtectedData;
-        }
-        catch (StorageException ex)
-        {
-            Fail(ex.Message);
-            return ExitCodes.Storage;
-        }
-        catch (DeidFolderException ex)
-        {
-            Fail(ex.Message);
-            return ExitCodes.BadInput;
-        }
-        catch (BatchKeyFileException ex)
-        {
-            Fail(ex.Message);
-            return ExitCodes.Keys;
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
-        {
-            Fail(ex.Message);
-            return ExitCodes.BadInput;
-        }
-        catch (OperationCanceledException)
-        {
-            Fail("cancelled.");
-            return ExitCodes.Cancelled;
-        }
+#pragma warning disable CA1031 // The last line of the CLI: every exception becomes a message and an exit code.
         catch (Exception ex)
+#pragma warning restore CA1031
         {
-            return Unexpected(ex);
+            return Report(ex);
         }
+    }
+
+    public static int Report(Exception exception)
+    {
+        if (FailureTable.Find(exception) is { } failure)
+        {
+            Fail(failure.MessageFor(exception));
+            return failure.ExitCode;
+        }
+
+        return Unexpected(exception);
     }
 
     /// <summary>The last resort, also used outside commands (start-up): no message text, which could carry input, reaches the terminal.</summary>

@@ -15,5 +15,6 @@ internal static class ExitCodes
     public const int DeidIncomplete = 11;
     public const int Internal = 12;
     public const int CertificateInvalid = 13;
+    public const int AuditUnavailable = 14;
     public const int Cancelled = 130;
 }

@@ -5,8 +5,10 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
+using Visage.Audit;
 using Visage.Cli;
 using Visage.Cli.Commands;
+using Visage.Deid;
 using Visage.Face;
 using Visage.Storage;
 
@@ -22,6 +24,7 @@ try
     // Values the binder cannot convert would throw from deep inside the host; name them with what they accept instead.
     var unbindable = ConfigurationCheck.Problems(builder.Configuration, "Face", typeof(FaceEngineOptions))
         .Concat(ConfigurationCheck.Problems(builder.Configuration, "Storage", typeof(StorageOptions)))
+        .Concat(ConfigurationCheck.Problems(builder.Configuration, "Audit", typeof(AuditChainOptions)))
         .ToList();
     if (unbindable.Count > 0)
     {
@@ -31,9 +34,12 @@ try
 
     builder.Logging.ClearProviders();
     builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+    // The same registrations a server makes; the CLI opens the store and the audit log only for commands that use them
+    // (through their lifetimes, never per command), and the host disposes them in order at exit.
     builder.Services.AddFaceEngine("Face");
-    builder.Services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidation>();
-    builder.Services.AddOptions<StorageOptions>().BindConfiguration("Storage").ValidateOnStart();
+    builder.Services.AddProtectedStore("Storage");
+    builder.Services.AddAuditLog("Audit");
+    builder.Services.AddDeidentification();
 
     // Reports piped to a file keep their full table width.
     if (Console.IsOutputRedirected)
@@ -41,7 +47,9 @@ try
         AnsiConsole.Profile.Width = 200;
     }
 
-    using var host = builder.Build();
+    var host = builder.Build();
+    // The store and the audit chain are IAsyncDisposable only (the chain signs its last checkpoint on the way out).
+    await using var disposal = (IAsyncDisposable)host;
     try
     {
         // Options are validated here, before any command runs, as a server host would at start.
@@ -66,6 +74,7 @@ try
         AuditCommand.Create(host.Services),
         DeidCommand.Create(host.Services, Deidentifiers.Create, Deidentifiers.CreateInProcess),
     };
+    root.Options.Add(ActorOption.Option);
     var parse = root.Parse(args);
     return parse.Errors.Count > 0 ? ParseErrors.Report(parse, args) : await parse.InvokeAsync();
 }

@@ -20,8 +20,6 @@ public sealed class FaceGallery : IDisposable
     /// <summary>Template length the gallery accepts.</summary>
     public const int Dimension = 512;
 
-    private const Purposes AllPurposes = Purposes.CheckIn | Purposes.EmergencyIdentification | Purposes.StepUp | Purposes.Research;
-
     // Bytes per entry of Dictionary<Guid, int>: hash, next, key, value, plus its bucket.
     private const int DictionaryBytesPerEntry = 4 + 4 + 16 + 4 + 4;
 
@@ -297,9 +295,9 @@ public sealed class FaceGallery : IDisposable
             throw new ArgumentException("Template and subject ids must not be empty.", nameof(entry));
         }
 
-        if (entry.Purposes == Purposes.None || (entry.Purposes & ~AllPurposes) != 0)
+        if (!PurposeCodes.IsTemplateSet(entry.Purposes))
         {
-            throw new ArgumentException("A template must carry at least one purpose, and only defined ones.", nameof(entry));
+            throw new ArgumentException("A template must carry at least one recognition purpose, and only recognition purposes.", nameof(entry));
         }
 
         UnitVector.Validate(entry.Vector.Span, nameof(entry));
@@ -307,9 +305,9 @@ public sealed class FaceGallery : IDisposable
 
     private static void RequireSinglePurpose(Purposes purpose, string paramName)
     {
-        if (!BitOperations.IsPow2((int)purpose) || (purpose & ~AllPurposes) != 0)
+        if (!BitOperations.IsPow2((int)purpose) || (purpose & ~Purposes.Recognition) != 0)
         {
-            throw new ArgumentException("A query names exactly one defined purpose.", paramName);
+            throw new ArgumentException("A query names exactly one recognition purpose.", paramName);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using Visage.Gallery;
 using Visage.Protection;
 
 namespace Visage.Storage;
@@ -50,7 +51,7 @@ public sealed class BiometricStore(VisageDatabase database)
             """;
         command.AddParameter("@id", template.Id);
         command.AddParameter("@subject", template.SubjectId);
-        command.AddParameter("@purposes", template.Purposes);
+        command.AddParameter("@purposes", (int)template.Purposes);
         command.AddParameter("@transform", template.TransformVersion);
         command.AddParameter("@model", template.ModelVersion);
         command.AddParameter("@created", template.Created.ToUnixTimeMilliseconds());
@@ -447,7 +448,7 @@ public sealed class BiometricStore(VisageDatabase database)
         new(reader.GetGuid(at), reader.GetGuid(at + 1), new WrappedKey(reader.GetInt32(at + 2), (byte[])reader.GetValue(at + 3)), FromMs(reader.GetInt64(at + 4)));
 
     private static TemplateRecord ReadTemplate(DbDataReader reader, int at) =>
-        new(reader.GetGuid(at), reader.GetGuid(at + 1), reader.GetInt32(at + 2), reader.GetInt32(at + 3), reader.GetString(at + 4), FromMs(reader.GetInt64(at + 5)), (byte[])reader.GetValue(at + 6));
+        new(reader.GetGuid(at), reader.GetGuid(at + 1), (Purposes)reader.GetInt32(at + 2), reader.GetInt32(at + 3), reader.GetString(at + 4), FromMs(reader.GetInt64(at + 5)), (byte[])reader.GetValue(at + 6));
 
     private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Visage.Gallery;
 using Visage.Protection;
 using Visage.Storage;
 using Visage.Storage.Migrations;
@@ -58,7 +59,7 @@ public sealed class AuditHarness : IAsyncDisposable
         Actor: actor,
         ActorRole: "clinician",
         Action: action,
-        Purpose: "treatment",
+        Purpose: Purposes.CheckIn,
         Subject: subject,
         Outcome: "success",
         Reason: i % 3 == 0 ? null : $"reason {i}",

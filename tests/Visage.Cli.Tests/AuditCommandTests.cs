@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
 using Visage.Audit;
+using Visage.Gallery;
 using Visage.Storage;
 
 namespace Visage.Cli.Tests;
@@ -159,7 +160,7 @@ public sealed class AuditCommandTests : IDisposable
             await using var chain = await AuditChain.OpenAsync(store.Database, store.Keys);
             for (var i = 0; i < 6; i++)
             {
-                await chain.AppendAsync(new AuditEntry($"staff-{i}", "clerk", "identify", "check-in", i % 2 == 0 ? subjectA : subjectB, "success", null, null, $"corr-{i}", null));
+                await chain.AppendAsync(new AuditEntry($"staff-{i}", "clerk", "identify", Purposes.CheckIn, i % 2 == 0 ? subjectA : subjectB, "success", null, null, $"corr-{i}", null));
             }
         }
 
@@ -169,12 +170,15 @@ public sealed class AuditCommandTests : IDisposable
         await ExecuteAsync("UPDATE audit_records SET hash = 'abc' WHERE sequence = 3;");
         var damaged = await VisageProcess.RunAsync(directory.FullName, "audit", "disclosures", subjectA);
 
-        Assert.Contains("3 records", table.Output, StringComparison.Ordinal);
+        // The three records about the subject, and the export's own "started" record (each export adds one more).
+        Assert.Contains("4 records", table.Output, StringComparison.Ordinal);
         Assert.Contains("staff-4", table.Output, StringComparison.Ordinal);
+        Assert.Contains("audit.disclosures", table.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("staff-1", table.Output, StringComparison.Ordinal);
         Assert.Contains("\"resourceType\": \"Bundle\"", fhir.Output, StringComparison.Ordinal);
-        Assert.Equal(3, fhir.Output.Split("\"resourceType\": \"AuditEvent\"").Length - 1);
-        Assert.Equal(3, syslog.Output.Split('\n').Count(l => l.StartsWith("<86>1 ", StringComparison.Ordinal)));
+        Assert.Equal(6, fhir.Output.Split("\"resourceType\": \"AuditEvent\"").Length - 1);
+        Assert.Equal(3, syslog.Output.Split('\n').Count(l => l.StartsWith("<86>1 ", StringComparison.Ordinal) && l.Contains("identify", StringComparison.Ordinal)));
+        Assert.Equal(5, syslog.Output.Split('\n').Count(l => l.Contains("audit.disclosures", StringComparison.Ordinal)));
         Assert.Equal(10, damaged.ExitCode);
         Assert.Contains("The audit record at sequence 3 is damaged (hash is not bytes)", damaged.Output, StringComparison.Ordinal);
         Assert.False(CliOutput.HasStackTrace(damaged.Output), damaged.Output);
@@ -189,7 +193,7 @@ public sealed class AuditCommandTests : IDisposable
         {
             for (var i = 0; i < records; i++)
             {
-                await chain.AppendAsync(new AuditEntry("staff-1", "clerk", "identify", "check-in", $"subject-{i}", "success", null, "model@1", $"corr-{i}", null));
+                await chain.AppendAsync(new AuditEntry("staff-1", "clerk", "identify", Purposes.CheckIn, $"subject-{i}", "success", null, "model@1", $"corr-{i}", null));
             }
         }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Visage.Gallery;
 using Visage.Storage;
 
 namespace Visage.Cli.Tests;
@@ -217,7 +218,7 @@ public sealed class BadInputTests : IDisposable
         Guid enrolled;
         await using (var store = await ProtectedStore.OpenAsync(new StorageOptions { DataDirectory = Data }))
         {
-            enrolled = (await store.Vault.EnrolAsync(Guid.NewGuid(), CliOutput.RandomUnit(1), 1, "model@1")).SubjectId;
+            enrolled = (await store.Vault.EnrolAsync(Guid.NewGuid(), CliOutput.RandomUnit(1), Purposes.CheckIn, "model@1")).SubjectId;
         }
 
         var (exitCode, output) = await RunAsync("subjects", "delete", enrolled.ToString(), "--actor", "dr-7", "--reason", "John Smith DOB 1970-01-01 withdrew consent");

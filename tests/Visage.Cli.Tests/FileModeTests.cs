@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
+using Visage.Gallery;
 using Visage.Storage;
 using Visage.Storage.Tests;
 
@@ -44,10 +45,10 @@ public abstract class FileModeTests : IDisposable
         {
             for (var i = 0; i < 300; i++)
             {
-                await store.Vault.EnrolAsync(Guid.NewGuid(), CliOutput.RandomUnit(i), 1, "model@1");
+                await store.Vault.EnrolAsync(Guid.NewGuid(), CliOutput.RandomUnit(i), Purposes.CheckIn, "model@1");
             }
 
-            deleted = (await store.Vault.EnrolAsync(Guid.NewGuid(), CliOutput.RandomUnit(999), 1, "model@1")).SubjectId;
+            deleted = (await store.Vault.EnrolAsync(Guid.NewGuid(), CliOutput.RandomUnit(999), Purposes.CheckIn, "model@1")).SubjectId;
         }
 
         await DowngradeOneSchemaVersionAsync();

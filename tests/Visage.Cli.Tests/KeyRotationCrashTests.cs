@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
+using Visage.Gallery;
 using Visage.Protection;
 using Visage.Storage;
 
@@ -25,7 +26,7 @@ public sealed class KeyRotationCrashTests : IDisposable
         {
             for (var i = 0; i < 20; i++)
             {
-                enrolled.Add(await store.Vault.EnrolAsync(Guid.NewGuid(), CliOutput.RandomUnit(i), 1, "model@1"));
+                enrolled.Add(await store.Vault.EnrolAsync(Guid.NewGuid(), CliOutput.RandomUnit(i), Purposes.CheckIn, "model@1"));
             }
 
             await AddBulkSubjectsAsync(store.Keys);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Visage.Gallery;
 using Visage.Storage;
 
 namespace Visage.Cli.Tests;
@@ -126,7 +127,7 @@ public sealed class KeysCommandTests : IDisposable
         await using var store = await ProtectedStore.OpenAsync(new StorageOptions { DataDirectory = directory.FullName });
         for (var i = 0; i < 3; i++)
         {
-            await store.Vault.EnrolAsync(Guid.NewGuid(), CliOutput.RandomUnit(i), 1, "model@1");
+            await store.Vault.EnrolAsync(Guid.NewGuid(), CliOutput.RandomUnit(i), Purposes.CheckIn, "model@1");
         }
 
         if (!signed)
@@ -134,7 +135,7 @@ public sealed class KeysCommandTests : IDisposable
             return null;
         }
 
-        var deleted = await store.Vault.EnrolAsync(Guid.NewGuid(), CliOutput.RandomUnit(9), 1, "model@1");
+        var deleted = await store.Vault.EnrolAsync(Guid.NewGuid(), CliOutput.RandomUnit(9), Purposes.CheckIn, "model@1");
         return await store.Vault.DeleteSubjectAsync(deleted.SubjectId, "dr-test", DeletionReason.Withdrawn);
     }
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
+using Visage.Gallery;
 using Visage.Storage;
 
 namespace Visage.Cli.Tests;
@@ -75,6 +76,6 @@ public sealed class SubjectsCommandTests : IDisposable
     private async Task<Guid> EnrolAsync()
     {
         await using var store = await ProtectedStore.OpenAsync(new StorageOptions { DataDirectory = directory.FullName });
-        return (await store.Vault.EnrolAsync(Guid.NewGuid(), CliOutput.RandomUnit(5), 1, "model@1")).SubjectId;
+        return (await store.Vault.EnrolAsync(Guid.NewGuid(), CliOutput.RandomUnit(5), Purposes.CheckIn, "model@1")).SubjectId;
     }
 }

@@ -53,7 +53,7 @@ public sealed class SqliteShreddingTests : IAsyncLifetime
     [Fact]
     public async Task Migration_OfADatabaseWithData_BacksTheFileUpFirst()
     {
-        await Harness.Vault.EnrolAsync(Guid.NewGuid(), Embeddings.Random(1), 1, "m");
+        await Harness.Vault.EnrolAsync(Guid.NewGuid(), Embeddings.Random(1), Visage.Gallery.Purposes.CheckIn, "m");
         var latest = SchemaHistory.All[^1].Version;
         var next = new Migration(latest + 1, "test step", "CREATE TABLE test_step (id INTEGER);", "CREATE TABLE test_step (id integer);");
 
@@ -69,9 +69,9 @@ public sealed class SqliteShreddingTests : IAsyncLifetime
 
     private async Task<(List<byte[]> Secrets, Guid Subject)> EnrolVictimAsync()
     {
-        await Harness.Vault.EnrolAsync(Guid.NewGuid(), Embeddings.Random(2), 1, "m");
-        var victim = await Harness.Vault.EnrolAsync(Guid.NewGuid(), Embeddings.Random(3), 1, "m");
-        await Harness.Vault.EnrolAsync(victim.SubjectId, Embeddings.Random(4), 1, "m");
+        await Harness.Vault.EnrolAsync(Guid.NewGuid(), Embeddings.Random(2), Visage.Gallery.Purposes.CheckIn, "m");
+        var victim = await Harness.Vault.EnrolAsync(Guid.NewGuid(), Embeddings.Random(3), Visage.Gallery.Purposes.CheckIn, "m");
+        await Harness.Vault.EnrolAsync(victim.SubjectId, Embeddings.Random(4), Visage.Gallery.Purposes.CheckIn, "m");
         var secrets = new List<byte[]> { (await Harness.Store.GetSubjectAsync(victim.SubjectId))!.WrappedKey.Blob };
         secrets.AddRange((await Harness.Store.GetTemplatesAsync(victim.SubjectId)).Select(t => t.Ciphertext));
         return (secrets, victim.SubjectId);

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Visage.Gallery;
 using Visage.Protection;
 using Visage.Storage.Migrations;
 
@@ -9,7 +10,7 @@ namespace Visage.Storage.Tests;
 /// <summary>The storage contract, run unchanged against SQLite and PostgreSQL.</summary>
 public abstract class StoreContractTests : IAsyncLifetime
 {
-    private const int CheckIn = 1;
+    private const Purposes CheckIn = Purposes.CheckIn;
     private StoreHarness? harness;
 
     protected StoreHarness Harness => harness!;
@@ -40,6 +41,25 @@ public abstract class StoreContractTests : IAsyncLifetime
         var ex = await Assert.ThrowsAsync<StorageException>(() => new SchemaMigrator(Harness.Database).MigrateAsync());
 
         Assert.Contains("newer than this build", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(Purposes.None)]
+    [InlineData(Purposes.Operations)]
+    [InlineData(Purposes.CheckIn | Purposes.SecurityReview)]
+    public async Task Enrol_WithoutARecognitionPurposeSet_RefusedAndNothingStored(Purposes purposes)
+    {
+        var subject = Guid.NewGuid();
+        await Assert.ThrowsAsync<ArgumentException>(() => Harness.Vault.EnrolAsync(subject, Embeddings.Random(1), purposes, "model@1"));
+        Assert.Empty(await Harness.Store.GetTemplatesAsync(subject));
+    }
+
+    [Fact]
+    public async Task Enrol_KeepsEveryPurposeBit_AcrossAReopen()
+    {
+        var subject = Guid.NewGuid();
+        await Harness.Vault.EnrolAsync(subject, Embeddings.Random(2), Purposes.Recognition, "model@1");
+        Assert.Equal(Purposes.Recognition, Assert.Single(await (await Harness.ReopenAsync()).GetTemplatesAsync(subject)).Purposes);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Visage.Audit;
+using Visage.Gallery;
 using Visage.Protection;
 using Visage.Storage;
 using Visage.Storage.Migrations;
@@ -88,7 +89,7 @@ internal static class AuditThroughputRunner
             for (var i = 0; i < perWriter; i++)
             {
                 var index = (w * perWriter) + i;
-                var entry = new AuditEntry($"staff-{w}", "clinician", "template.read", "treatment", $"subject-{(offset + index) % 10_000}", "success", null, "model@1", $"corr-{offset + index}", null);
+                var entry = new AuditEntry($"staff-{w}", "clinician", "template.read", Purposes.CheckIn, $"subject-{(offset + index) % 10_000}", "success", null, "model@1", $"corr-{offset + index}", null);
                 window.Enqueue((chain.AppendAsync(entry), Stopwatch.GetTimestamp(), index));
                 if (window.Count >= inFlight)
                 {

@@ -105,7 +105,7 @@ internal static class GalleryLoadRunner
                 var wrapped = keys.Wrap(dataKey, KeyBindings.SubjectKey(subject, keyId));
                 var now = DateTimeOffset.UtcNow;
                 rows[i] = (new SubjectKeyRecord(subject, keyId, wrapped, now),
-                    new TemplateRecord(id, subject, (int)Purposes.CheckIn, 1, "synthetic@1", now, TemplateVault.Seal(dataKey, id, subject, 1, vector)));
+                    new TemplateRecord(id, subject, Purposes.CheckIn, 1, "synthetic@1", now, TemplateVault.Seal(dataKey, id, subject, 1, vector)));
             });
 
             if (database is PostgresDatabase)
@@ -133,7 +133,7 @@ internal static class GalleryLoadRunner
         {
             Bind(subject, s.SubjectId, s.KeyId, s.WrappedKey.KeyVersion, s.WrappedKey.Blob, s.Created.ToUnixTimeMilliseconds());
             await subject.ExecuteNonQueryAsync();
-            Bind(template, t.Id, t.SubjectId, t.Purposes, t.TransformVersion, t.ModelVersion, t.Created.ToUnixTimeMilliseconds(), t.Ciphertext);
+            Bind(template, t.Id, t.SubjectId, (int)t.Purposes, t.TransformVersion, t.ModelVersion, t.Created.ToUnixTimeMilliseconds(), t.Ciphertext);
             await template.ExecuteNonQueryAsync();
         }
 
@@ -156,7 +156,7 @@ internal static class GalleryLoadRunner
         await using var templates = await connection.BeginBinaryImportAsync("COPY templates (id, subject_id, purposes, transform_version, model_version, created_ms, ciphertext) FROM STDIN (FORMAT BINARY)");
         foreach (var (_, t) in rows)
         {
-            await templates.WriteRowAsync(default, t.Id, t.SubjectId, t.Purposes, t.TransformVersion, t.ModelVersion, t.Created.ToUnixTimeMilliseconds(), t.Ciphertext);
+            await templates.WriteRowAsync(default, t.Id, t.SubjectId, (int)t.Purposes, t.TransformVersion, t.ModelVersion, t.Created.ToUnixTimeMilliseconds(), t.Ciphertext);
         }
 
         await templates.CompleteAsync();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Visage.Gallery;
 using Visage.Storage;
 
 namespace Visage.Audit;
@@ -207,7 +208,7 @@ public sealed class AccessAlerts : IAuditObserver
             Actor: "visage",
             ActorRole: "system",
             Action: action,
-            Purpose: "security-review",
+            Purpose: Purposes.SecurityReview,
             Subject: trigger.Subject,
             Outcome: "raised",
             Reason: reason,

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Threading.Channels;
+using Visage.Gallery;
 using Visage.Protection;
 using Visage.Storage;
 
@@ -160,10 +161,10 @@ public sealed class AuditChain : IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(entry.Actor, nameof(entry));
         ArgumentException.ThrowIfNullOrEmpty(entry.ActorRole, nameof(entry));
         ArgumentException.ThrowIfNullOrEmpty(entry.Action, nameof(entry));
-        ArgumentException.ThrowIfNullOrEmpty(entry.Purpose, nameof(entry));
+        _ = entry.Purpose.ToCode();
         ArgumentException.ThrowIfNullOrEmpty(entry.Outcome, nameof(entry));
         ArgumentNullException.ThrowIfNull(entry.CorrelationId, nameof(entry));
-        foreach (var text in (string?[])[entry.Actor, entry.ActorRole, entry.Action, entry.Purpose, entry.Subject, entry.Outcome, entry.Reason, entry.ModelVersion, entry.CorrelationId])
+        foreach (var text in (string?[])[entry.Actor, entry.ActorRole, entry.Action, entry.Subject, entry.Outcome, entry.Reason, entry.ModelVersion, entry.CorrelationId])
         {
             AuditEncoding.Validate(text, nameof(entry));
         }

@@ -1,3 +1,5 @@
+using Visage.Gallery;
+
 namespace Visage.Audit;
 
 /// <summary>
@@ -24,7 +26,7 @@ public sealed record AuditRecord(
     internal static AuditRecord Seal(AuditEntry entry, long sequence, DateTimeOffset time, byte[] previousHash)
     {
         var record = new AuditRecord(
-            sequence, time, entry.Actor, entry.ActorRole, entry.Action, entry.Purpose, entry.Subject, entry.Outcome,
+            sequence, time, entry.Actor, entry.ActorRole, entry.Action, entry.Purpose.ToCode(), entry.Subject, entry.Outcome,
             entry.Reason, entry.ModelVersion, entry.CorrelationId, entry.ClientAddressHash, previousHash, []);
         return record with { Hash = AuditEncoding.ComputeHash(record, sequence) };
     }

@@ -3,7 +3,7 @@ namespace Visage.Audit;
 /// <summary>How bad an outcome string is, for the FHIR outcome code and the syslog severity.</summary>
 internal enum AuditOutcomeClass
 {
-    /// <summary>"success", or "raised" (an alert that was recorded: the event itself succeeded).</summary>
+    /// <summary>"success", "started" (an operation recorded before it runs) or "raised" (an alert that was recorded: the event itself succeeded).</summary>
     Success,
 
     /// <summary>Any other outcome ("failure", "denied", …): the action did not happen.</summary>
@@ -17,7 +17,7 @@ internal static class AuditOutcomes
 {
     public static AuditOutcomeClass Classify(string outcome) => outcome switch
     {
-        "success" or "raised" => AuditOutcomeClass.Success,
+        "success" or "started" or "raised" => AuditOutcomeClass.Success,
         "error" or "serious-failure" => AuditOutcomeClass.SeriousFailure,
         _ => AuditOutcomeClass.MinorFailure,
     };

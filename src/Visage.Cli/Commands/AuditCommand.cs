@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Data.Common;
 using System.Globalization;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
 using Visage.Audit;
+using Visage.Gallery;
 using Visage.Storage;
 
 namespace Visage.Cli.Commands;
@@ -13,43 +13,39 @@ namespace Visage.Cli.Commands;
 /// <summary><c>visage audit verify</c>: recompute every hash and check every signed checkpoint of the audit chain, against the anchor file kept outside the database; <c>visage audit disclosures</c>.</summary>
 internal static class AuditCommand
 {
-    /// <summary>The writer's checkpoint cadence (default 1,000): verify reports a longer unsigned stretch as missing checkpoints.</summary>
-    private const string CadenceSetting = "Audit:CheckpointEveryRecords";
-
-    /// <summary>Where the store's anchor file is, when not at its default place beside the store.</summary>
-    private const string AnchorFileSetting = "Audit:AnchorFile";
-
     public static Command Create(IServiceProvider services)
     {
         var anchors = new Option<FileInfo?>("--anchors")
         {
             Description = "Another copy of the checkpoint anchor file (e.g. the one kept off this machine); checked as well as the store's own anchor file, which is always used when it exists.",
         };
-        var publicKey = new Option<FileInfo?>("--public-key")
-        {
-            Description = "Check signatures with this PEM public key (-----BEGIN PUBLIC KEY-----, as visage keys export-public writes it) instead of the key provider: no private key is opened.",
-        };
+        var publicKey = PublicKeyFile.Option("Check signatures with this PEM public key (-----BEGIN PUBLIC KEY-----, as visage keys export-public writes it) instead of the key provider: no private key is opened.");
         var verify = new Command("verify", "Check every record's hash and link and every checkpoint's signature, against the anchor file too; report the first break and its kind (exit 10).") { anchors, publicKey };
         verify.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(() => VerifyAsync(services, parse.GetValue(anchors), parse.GetValue(publicKey), cancellationToken)));
 
         var subject = SubjectIdArgument.Create();
         var format = new Option<string>("--format") { Description = "table, fhir (R4 AuditEvent Bundle JSON) or syslog (RFC 5424 lines).", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "fhir", "syslog");
-        var disclosures = new Command("disclosures", "Every audit record about one subject (the basis of an accounting of disclosures).") { subject, format };
-        disclosures.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(() => AuditDamageAsync(async () =>
+        var disclosures = new Command("disclosures", "Every audit record about one subject (the basis of an accounting of disclosures); the export is itself audited.") { subject, format };
+        disclosures.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
-            await using var store = await StoreOpener.OpenAsync(services, cancellationToken);
+            var store = await services.GetRequiredService<ProtectedStoreLifetime>().OpenAsync(cancellationToken);
+            var id = parse.GetValue(subject);
+            var chosen = parse.GetValue(format)!;
+            await using var operation = await AuditedOperation.BeginAsync(
+                services.GetRequiredService<AuditLog>(), ActorOption.Resolve(parse), "audit.disclosures", Purposes.SecurityReview, id.ToString(), reason: $"format {chosen}", cancellationToken: cancellationToken);
             var queries = new AuditQueries(store.Database);
             var records = new List<AuditRecord>();
             long? after = 0;
             while (after is not null)
             {
-                var page = await queries.BySubjectAsync(parse.GetValue(subject).ToString(), after.Value, AuditQueries.MaxPageSize, cancellationToken);
+                var page = await queries.BySubjectAsync(id.ToString(), after.Value, AuditQueries.MaxPageSize, cancellationToken);
                 records.AddRange(page.Records);
                 after = page.NextAfter;
             }
 
-            switch (parse.GetValue(format))
+            await operation.SucceededAsync(string.Create(CultureInfo.InvariantCulture, $"format {chosen}, {records.Count} records"), cancellationToken: cancellationToken);
+            switch (chosen)
             {
                 case "fhir":
                     Console.WriteLine(new AuditEventBundleExporter().ToJson(records, pretty: true));
@@ -62,7 +58,7 @@ internal static class AuditCommand
 
                     break;
                 default:
-                    var table = new Table().AddColumns("seq", "time (UTC)", "actor", "role", "action", "purpose", "outcome");
+                    var table = new Table().AddColumns("seq", "time (UTC)", "actor", "role", "action", "purpose", "outcome", "reason", "model/key");
                     foreach (var r in records)
                     {
                         table.AddRow(
@@ -72,7 +68,9 @@ internal static class AuditCommand
                             Markup.Escape(r.ActorRole),
                             Markup.Escape(r.Action),
                             Markup.Escape(r.Purpose),
-                            Markup.Escape(r.Outcome));
+                            Markup.Escape(r.Outcome),
+                            Markup.Escape(r.Reason ?? string.Empty),
+                            Markup.Escape(r.ModelVersion ?? string.Empty));
                     }
 
                     AnsiConsole.Write(table);
@@ -81,7 +79,7 @@ internal static class AuditCommand
             }
 
             return ExitCodes.Success;
-        })));
+        }));
 
         return new Command("audit", "Inspect the tamper-evident audit log.") { verify, disclosures };
     }
@@ -89,38 +87,20 @@ internal static class AuditCommand
     private static async Task<int> VerifyAsync(IServiceProvider services, FileInfo? extraAnchors, FileInfo? publicKeyFile, CancellationToken cancellationToken)
     {
         var storage = services.GetRequiredService<IOptions<StorageOptions>>().Value;
-        var configuration = services.GetRequiredService<IConfiguration>();
-        var cadence = AuditChainOptions.DefaultCheckpointEveryRecords;
-        if (configuration[CadenceSetting] is { } setting && (!int.TryParse(setting, NumberStyles.None, CultureInfo.InvariantCulture, out cadence) || cadence < 1))
-        {
-            Fail($"{CadenceSetting} must be a whole number from 1 to {int.MaxValue}.");
-            return ExitCodes.Configuration;
-        }
-
-        byte[]? pinnedKey = null;
-        if (publicKeyFile is not null)
-        {
-            try
-            {
-                pinnedKey = await PublicKeyFile.ReadAsync(publicKeyFile, cancellationToken);
-            }
-            catch (FormatException ex)
-            {
-                Fail($"--public-key {publicKeyFile.FullName}: {ex.Message}");
-                return ExitCodes.BadInput;
-            }
-        }
+        var audit = services.GetRequiredService<IOptions<AuditChainOptions>>().Value;
+        var pinnedKey = await PublicKeyFile.ReadAsync(publicKeyFile, cancellationToken);
 
         try
         {
-            // With a public key the key provider is never opened (nor created): the database alone, read as it is.
+            // With a public key the key provider is never opened (nor created): the database alone, read as it is. The
+            // audit chain is not opened either: verify reads, and a running server may hold the one writer.
             ProtectedStore? store = null;
             VisageDatabase? database = null;
             try
             {
                 if (pinnedKey is null)
                 {
-                    store = await StoreOpener.OpenAsync(services, cancellationToken);
+                    store = await services.GetRequiredService<ProtectedStoreLifetime>().OpenAsync(cancellationToken);
                 }
                 else
                 {
@@ -133,15 +113,10 @@ internal static class AuditCommand
                     }
                 }
 
-                return await VerifyAsync(store?.Database ?? database!, pinnedKey ?? store!.Keys.ExportSigningPublicKey(), publicKeyFile, AnchorFiles(storage, configuration, store?.Database ?? database!, extraAnchors), cadence, cancellationToken);
+                return await VerifyAsync(store?.Database ?? database!, pinnedKey ?? store!.Keys.ExportSigningPublicKey(), publicKeyFile, AnchorFiles(storage, audit, store?.Database ?? database!, extraAnchors), audit.CheckpointEveryRecords, cancellationToken);
             }
             finally
             {
-                if (store is not null)
-                {
-                    await store.DisposeAsync();
-                }
-
                 if (database is not null)
                 {
                     await database.DisposeAsync();
@@ -199,9 +174,9 @@ internal static class AuditCommand
     }
 
     /// <summary>The store's own anchor file (configured, or beside the store), read when it exists, and the one given with --anchors, which must.</summary>
-    private static List<AnchorSource> AnchorFiles(StorageOptions storage, IConfiguration configuration, VisageDatabase database, FileInfo? extra)
+    private static List<AnchorSource> AnchorFiles(StorageOptions storage, AuditChainOptions audit, VisageDatabase database, FileInfo? extra)
     {
-        var own = configuration[AnchorFileSetting] is { Length: > 0 } configured ? Path.GetFullPath(configured) : CheckpointAnchorLocation.For(database, storage.ResolveDataDirectory());
+        var own = audit.AnchorFile is { Length: > 0 } configured ? Path.GetFullPath(configured) : CheckpointAnchorLocation.For(database, storage.ResolveDataDirectory());
         List<AnchorSource> sources = [File.Exists(own) ? new("anchor file", own, true, CheckpointAnchorFile.Read(own)) : new("anchor file", own, false, [])];
         if (extra is not null)
         {
@@ -209,19 +184,6 @@ internal static class AuditCommand
         }
 
         return sources;
-    }
-
-    private static async Task<int> AuditDamageAsync(Func<Task<int>> body)
-    {
-        try
-        {
-            return await body();
-        }
-        catch (AuditDataException ex)
-        {
-            Fail(ex.Message);
-            return ExitCodes.AuditBroken;
-        }
     }
 
     private static void Fail(string message) => AnsiConsole.Console.MarkupLineInterpolated($"[red]error:[/] {message}");

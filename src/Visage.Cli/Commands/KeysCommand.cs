@@ -1,7 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
+using Visage.Audit;
+using Visage.Gallery;
 using Visage.Protection;
 using Visage.Storage;
 
@@ -18,7 +21,7 @@ internal static class KeysCommand
         var status = new Command("status", "Show the key provider's versions and how many stored keys each wraps; changes nothing.");
         status.SetAction((_, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
-            await using var store = await StoreOpener.OpenAsync(services, cancellationToken);
+            var store = await services.GetRequiredService<ProtectedStoreLifetime>().OpenAsync(cancellationToken);
             var counts = await store.Store.CountWrappedKeysByVersionAsync(cancellationToken);
             var table = new Table().AddColumns("version", "current", "keys wrapped");
             foreach (var version in store.Keys.Versions)
@@ -35,14 +38,22 @@ internal static class KeysCommand
             return ExitCodes.Success;
         }));
 
-        var batchSize = StoreOpener.BatchSizeOption("Keys re-wrapped per transaction.");
+        var batchSize = BatchSizeOption.Create("Keys re-wrapped per transaction.");
         var wait = MaintenanceWaitOption.Create();
         var rotate = new Command("rotate", "Create a new key version and re-wrap every data key under it, in batches; resumes an interrupted rotation. One key maintenance per store at a time.") { batchSize, wait };
         rotate.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
             var size = parse.GetValue(batchSize);
             var lockWait = TimeSpan.FromSeconds(parse.GetValue(wait));
-            await using var store = await StoreOpener.OpenAsync(services, cancellationToken);
+            var store = await services.GetRequiredService<ProtectedStoreLifetime>().OpenAsync(cancellationToken);
+            var actor = ActorOption.Resolve(parse);
+            var rotation = new KeyRotation(store.Store, store.Keys) { LockWait = lockWait };
+            // An audit log signs its checkpoints: a key file from before signing gets its key first (only while nothing is signed).
+            var signingKeyAdded = await rotation.EnsureSigningKeyAsync(cancellationToken);
+            var audit = services.GetRequiredService<AuditLog>();
+            await audit.OpenAsync(lockWait, cancellationToken);
+            await using var operation = await AuditedOperation.BeginAsync(
+                audit, actor, "keys.rotate", Purposes.Operations, version: SubjectsCommand.KeyVersion(store), reason: signingKeyAdded ? "signing key added" : null, cancellationToken: cancellationToken);
             RotationResult? result = null;
             await AnsiConsole.Progress().AutoClear(false).StartAsync(async context =>
             {
@@ -53,11 +64,15 @@ internal static class KeysCommand
                     task.MaxValue = Math.Max(1, p.Total);
                     task.Value = p.Done;
                 });
-                result = await new KeyRotation(store.Store, store.Keys) { LockWait = lockWait }.RunAsync(size, progress, cancellationToken);
+                result = await new KeyRotation(store.Store, store.Keys) { LockWait = lockWait, Journal = new AuditedMaintenance(operation) }.RunAsync(size, progress, cancellationToken);
                 task.Value = task.MaxValue;
             });
 
-            AnsiConsole.MarkupLineInterpolated($"{(result!.Resumed ? "resumed an interrupted rotation: " : string.Empty)}{result.Rewrapped:N0} keys now wrapped under version {result.TargetVersion}");
+            await operation.SucceededAsync(
+                string.Create(CultureInfo.InvariantCulture, $"{result!.Rewrapped} keys re-wrapped{(result.Resumed ? " (resumed)" : string.Empty)}, {result.Retired.Count} versions retired, {result.Verified} verified"),
+                SubjectsCommand.KeyVersion(store),
+                cancellationToken);
+            AnsiConsole.MarkupLineInterpolated($"{(result.Resumed ? "resumed an interrupted rotation: " : string.Empty)}{result.Rewrapped:N0} keys now wrapped under version {result.TargetVersion}");
             AnsiConsole.MarkupLineInterpolated($"retired versions: {(result.Retired.Count == 0 ? "none" : string.Join(", ", result.Retired))}");
             AnsiConsole.MarkupLineInterpolated($"verified: every stored key ({result.Verified:N0}) unwraps with the keys as re-read from the '{store.Keys.Name}' provider");
             return ExitCodes.Success;
@@ -68,7 +83,7 @@ internal static class KeysCommand
         exportPublic.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
             var target = parse.GetValue(output);
-            await using var store = await StoreOpener.OpenAsync(services, cancellationToken);
+            var store = await services.GetRequiredService<ProtectedStoreLifetime>().OpenAsync(cancellationToken);
             var publicKey = store.Keys.ExportSigningPublicKey();
             var pem = PemEncoding.WriteString("PUBLIC KEY", publicKey) + "\n";
             if (target is null)

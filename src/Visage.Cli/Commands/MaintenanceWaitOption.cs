@@ -9,7 +9,7 @@ internal static class MaintenanceWaitOption
 
     public static Option<int> Create() => IntegerOption.Create(
         "--wait",
-        "Seconds to wait while another key maintenance (keys rotate, templates renew) holds this store's lock; 0, the default, refuses at once",
+        "Seconds to wait while another key maintenance (keys rotate, templates renew) holds this store's lock, or another process writes its audit log; 0, the default, refuses at once",
         0,
         0,
         MaxSeconds);

@@ -1,3 +1,4 @@
+using Visage.Gallery;
 using Visage.Protection;
 
 namespace Visage.Storage;
@@ -6,7 +7,7 @@ namespace Visage.Storage;
 public sealed record SubjectKeyRecord(Guid SubjectId, Guid KeyId, WrappedKey WrappedKey, DateTimeOffset Created);
 
 /// <summary>One encrypted, transformed face template. Purposes is the bit set the subject consented to.</summary>
-public sealed record TemplateRecord(Guid Id, Guid SubjectId, int Purposes, int TransformVersion, string ModelVersion, DateTimeOffset Created, byte[] Ciphertext);
+public sealed record TemplateRecord(Guid Id, Guid SubjectId, Purposes Purposes, int TransformVersion, string ModelVersion, DateTimeOffset Created, byte[] Ciphertext);
 
 /// <summary>An encrypted probe or evidence image kept for review.</summary>
 public sealed record EvidenceRecord(Guid Id, Guid SubjectId, string Kind, DateTimeOffset Created, byte[] Ciphertext);

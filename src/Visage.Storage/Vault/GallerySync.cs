@@ -64,7 +64,7 @@ public sealed class GallerySync(TemplateVault vault, FaceGallery gallery)
     /// <summary>Stores the template, then adds it to the gallery; returns what was stored.</summary>
     public async Task<ProtectedTemplate> EnrolAsync(Guid subjectId, ReadOnlyMemory<float> embedding, Purposes purposes, string modelVersion, CancellationToken cancellationToken = default)
     {
-        var template = await vault.EnrolAsync(subjectId, embedding, (int)purposes, modelVersion, cancellationToken);
+        var template = await vault.EnrolAsync(subjectId, embedding, purposes, modelVersion, cancellationToken);
         gallery.Add(new GalleryEntry(template.Id, template.SubjectId, purposes, template.Vector));
         return template;
     }
@@ -87,7 +87,7 @@ public sealed class GallerySync(TemplateVault vault, FaceGallery gallery)
         foreach (var (subject, record) in chunk)
         {
             var template = vault.Open(keys.KeyFor(subject), record);
-            entries.Add(new GalleryEntry(template.Id, template.SubjectId, (Purposes)template.Purposes, template.Vector));
+            entries.Add(new GalleryEntry(template.Id, template.SubjectId, template.Purposes, template.Vector));
         }
 
         return entries;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using Visage.Protection;
 
@@ -25,6 +26,9 @@ public sealed class KeyRotation(BiometricStore store, IKeyProvider keys)
     /// <summary>How long to wait for another process's key maintenance on this store to finish; zero refuses at once.</summary>
     public TimeSpan LockWait { get; init; } = TimeSpan.Zero;
 
+    /// <summary>Told of the start and of every committed batch (the host records them in the audit log).</summary>
+    public IMaintenanceJournal? Journal { get; init; }
+
     public async Task<RotationResult> RunAsync(int batchSize = 500, IProgress<RotationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
@@ -44,6 +48,13 @@ public sealed class KeyRotation(BiometricStore store, IKeyProvider keys)
         var target = resumed ? keys.CurrentVersion : keys.Rotate();
         var total = counts.Where(c => c.Key != target).Sum(c => c.Value);
         long done = 0;
+        var batches = 0;
+        var version = string.Create(CultureInfo.InvariantCulture, $"kek-v{target}");
+        if (Journal is { } journal)
+        {
+            await journal.StartedAsync(new MaintenanceStart(version, resumed, total), cancellationToken);
+        }
+
         progress?.Report(new RotationProgress(target, 0, total));
 
         foreach (var transformKey in await store.GetTransformKeysAsync(cancellationToken))
@@ -58,6 +69,11 @@ public sealed class KeyRotation(BiometricStore store, IKeyProvider keys)
             await store.ReplaceTransformKeyWrappingAsync(transformKey, keys.Wrap(secret, aad), cancellationToken);
             CryptographicOperations.ZeroMemory(secret);
             progress?.Report(new RotationProgress(target, ++done, total));
+        }
+
+        if (done > 0 && Journal is { } transformJournal)
+        {
+            await transformJournal.BatchCommittedAsync(new MaintenanceBatch(version, ++batches, done, total), cancellationToken);
         }
 
         while (true)
@@ -78,6 +94,11 @@ public sealed class KeyRotation(BiometricStore store, IKeyProvider keys)
             }).ToList();
             await store.ReplaceWrappedKeysAsync(changes, cancellationToken);
             done += batch.Count;
+            if (Journal is { } batchJournal)
+            {
+                await batchJournal.BatchCommittedAsync(new MaintenanceBatch(version, ++batches, done, total), cancellationToken);
+            }
+
             progress?.Report(new RotationProgress(target, done, total));
         }
 
@@ -118,6 +139,28 @@ public sealed class KeyRotation(BiometricStore store, IKeyProvider keys)
 
             after = page[^1].SubjectId;
         }
+    }
+
+    /// <summary>
+    /// Gives a key file or token written before signing existed its signing key (under the maintenance lock), so that an
+    /// audit log can be opened to record the rotation itself; true when one was added.
+    /// </summary>
+    public async Task<bool> EnsureSigningKeyAsync(CancellationToken cancellationToken = default)
+    {
+        if (keys.HasSigningKey)
+        {
+            return false;
+        }
+
+        await using var maintenance = await KeyMaintenanceLock.AcquireAsync(store.Database, LockWait, cancellationToken);
+        keys.Refresh();
+        if (keys.HasSigningKey)
+        {
+            return false;
+        }
+
+        await AddSigningKeyIfAllowedAsync(cancellationToken);
+        return true;
     }
 
     /// <summary>A key file or token written before signing existed gains its signing key here, and only over a store holding nothing signed.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using Visage.Protection;
 
@@ -18,6 +19,9 @@ public sealed class TemplateRenewal(TemplateVault vault)
 {
     /// <summary>How long to wait for another process's key maintenance on this store to finish; zero refuses at once.</summary>
     public TimeSpan LockWait { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Told of the start and of every committed batch (the host records them in the audit log).</summary>
+    public IMaintenanceJournal? Journal { get; init; }
 
     public async Task<RenewalResult> RunAsync(int batchSize = 500, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -43,6 +47,14 @@ public sealed class TemplateRenewal(TemplateVault vault)
         }
 
         long done = 0;
+        var batches = 0;
+        var version = string.Create(CultureInfo.InvariantCulture, $"transform-v{target}");
+        var total = Journal is null ? 0 : await store.CountAsync("templates", cancellationToken);
+        if (Journal is { } journal)
+        {
+            await journal.StartedAsync(new MaintenanceStart(version, resumed, total), cancellationToken);
+        }
+
         while (true)
         {
             var batch = await store.GetTemplatesNotUnderTransformAsync(target, batchSize, cancellationToken);
@@ -66,6 +78,11 @@ public sealed class TemplateRenewal(TemplateVault vault)
 
             await store.ReplaceTemplatesAsync(changes, cancellationToken);
             done += changes.Count;
+            if (Journal is { } batchJournal)
+            {
+                await batchJournal.BatchCommittedAsync(new MaintenanceBatch(version, ++batches, done, total), cancellationToken);
+            }
+
             progress?.Report(done);
         }
 

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using Visage.Gallery;
 using Visage.Protection;
 
 namespace Visage.Storage;
@@ -87,9 +88,14 @@ public sealed class TemplateVault
     public float[] Protect(ReadOnlySpan<float> embedding) => transforms[TransformVersion].Apply(embedding);
 
     /// <summary>Stores a new template for the subject (creating the subject and its data key on first enrolment); returns the template id.</summary>
-    public async Task<ProtectedTemplate> EnrolAsync(Guid subjectId, ReadOnlyMemory<float> embedding, int purposes, string modelVersion, CancellationToken cancellationToken = default)
+    public async Task<ProtectedTemplate> EnrolAsync(Guid subjectId, ReadOnlyMemory<float> embedding, Purposes purposes, string modelVersion, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelVersion);
+        if (!PurposeCodes.IsTemplateSet(purposes))
+        {
+            throw new ArgumentException("A template serves one or more recognition purposes (check-in, emergency-identification, step-up, research, duplicate-detection) and nothing else.", nameof(purposes));
+        }
+
         if (embedding.Length != Dimensions)
         {
             throw new ArgumentException($"Expected a {Dimensions}-dimensional embedding, got {embedding.Length}.", nameof(embedding));

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Visage.Gallery;
 using Visage.Storage;
 using Visage.Storage.Tests;
 
@@ -219,7 +220,7 @@ public abstract class CheckpointAnchorTests : AuditContractTests
         {
             var original = await Harness.ReadRecordAsync(sequence);
             var forged = AuditRecord.Seal(
-                new AuditEntry(original.Actor, original.ActorRole, original.Action, original.Purpose, original.Subject, "forged", original.Reason, original.ModelVersion, original.CorrelationId, original.ClientAddressHash),
+                new AuditEntry(original.Actor, original.ActorRole, original.Action, PurposeCodes.TryParse(original.Purpose, out var purpose) ? purpose : Purposes.CheckIn, original.Subject, "forged", original.Reason, original.ModelVersion, original.CorrelationId, original.ClientAddressHash),
                 sequence, original.TimeUtc, previous);
             await using var command = connection.CreateCommand();
             command.CommandText = "UPDATE audit_records SET outcome = @outcome, prev_hash = @prev, hash = @hash WHERE sequence = @sequence;";

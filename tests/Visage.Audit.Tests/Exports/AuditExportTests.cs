@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
+using Visage.Gallery;
 using Visage.Storage;
 using Visage.Storage.Tests;
 using Task = System.Threading.Tasks.Task;
@@ -18,10 +19,10 @@ public abstract class AuditExportTests : AuditContractTests
 
     private static readonly AuditEntry[] Entries =
     [
-        new("staff-1", "clinician", "template.read", "treatment", "subject-a", "success", Reason, "arcface-r100@1", "corr-1", ClientHash),
-        new("staff-2", "clerk", "face.verify", "check-in", null, "failure", null, null, "corr-2", null),
-        new("staff-1", "clinician", "template.delete", "erasure", "subject-b", "error", Reason, "arcface-r100@1", "corr-3", ClientHash),
-        new("staff-3", "night \"lead\" \\ [ward]", "identify", "treatment", "subject-c", "success", null, null, "corr-4", null),
+        new("staff-1", "clinician", "template.read", Purposes.EmergencyIdentification, "subject-a", "success", Reason, "arcface-r100@1", "corr-1", ClientHash),
+        new("staff-2", "clerk", "face.verify", Purposes.CheckIn, null, "failure", null, null, "corr-2", null),
+        new("staff-1", "clinician", "template.delete", Purposes.Operations, "subject-b", "error", Reason, "arcface-r100@1", "corr-3", ClientHash),
+        new("staff-3", "night \"lead\" \\ [ward]", "identify", Purposes.EmergencyIdentification, "subject-c", "success", null, null, "corr-4", null),
     ];
 
     private IReadOnlyList<AuditRecord> records = [];
@@ -123,7 +124,7 @@ public abstract class AuditExportTests : AuditContractTests
 
         Assert.Equal(
             "<86>1 2026-03-01T08:30:15.123Z visage-host visage - template.read [visage@32473 seq=\"1\" actor=\"staff-1\" role=\"clinician\" " +
-            "purpose=\"treatment\" subject=\"subject-a\" outcome=\"success\" model=\"arcface-r100@1\" corr=\"corr-1\" " +
+            "purpose=\"emergency-identification\" subject=\"subject-a\" outcome=\"success\" model=\"arcface-r100@1\" corr=\"corr-1\" " +
             $"hash=\"{Convert.ToHexStringLower(records[0].Hash)}\"] template.read success",
             line);
         Assert.DoesNotContain(RawAddress, line, StringComparison.Ordinal);

@@ -1,5 +1,6 @@
 using Visage.Audit;
 using Visage.Deid.Text;
+using Visage.Gallery;
 using Visage.Protection;
 using Visage.Storage;
 using Visage.Storage.Migrations;
@@ -60,7 +61,7 @@ public sealed class PhiAuditTextScreenTests
         Actor: "staff-17",
         ActorRole: "clinician",
         Action: "subject.identify",
-        Purpose: "emergency-identification",
+        Purpose: Purposes.EmergencyIdentification,
         Subject: null,
         Outcome: "success",
         Reason: reason,

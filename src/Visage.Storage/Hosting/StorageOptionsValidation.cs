@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
-using Visage.Storage;
 
-namespace Visage.Cli;
+namespace Visage.Storage;
 
 /// <summary>Start-up validation of the Storage section with the store's own messages, each naming the setting to fix.</summary>
 internal sealed class StorageOptionsValidation : IValidateOptions<StorageOptions>

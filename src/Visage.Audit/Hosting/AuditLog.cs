@@ -1,0 +1,123 @@
+using System.Data.Common;
+using Microsoft.Extensions.Options;
+using Visage.Storage;
+
+namespace Visage.Audit;
+
+/// <summary>
+/// The process's one <see cref="AuditChain"/> (one writer per database), opened on the store's database and keys on
+/// first use or at start by <see cref="AuditLogStartup"/>, screened by the registered <see cref="IAuditTextScreen"/>,
+/// closed (final checkpoint signed) when the host's services are disposed, before the store it writes to.
+/// </summary>
+public sealed class AuditLog(
+    ProtectedStoreLifetime store,
+    IOptions<AuditChainOptions> options,
+    IOptions<StorageOptions> storage,
+    IEnumerable<IAuditTextScreen> screens) : IAsyncDisposable
+{
+    private static readonly TimeSpan WriterRetry = TimeSpan.FromMilliseconds(100);
+    private readonly SemaphoreSlim opening = new(1, 1);
+    private AuditChain? chain;
+    private bool disposed;
+
+    public Task<AuditChain> OpenAsync(CancellationToken cancellationToken = default) => OpenAsync(TimeSpan.Zero, cancellationToken);
+
+    /// <summary>
+    /// Opens the chain, waiting up to <paramref name="writerWait"/> while another process is the database's one audit
+    /// writer (a command run beside another); zero refuses at once.
+    /// </summary>
+    public async Task<AuditChain> OpenAsync(TimeSpan writerWait, CancellationToken cancellationToken = default)
+    {
+        if (Volatile.Read(ref chain) is { } open)
+        {
+            return open;
+        }
+
+        var protectedStore = await store.OpenAsync(cancellationToken);
+        await opening.WaitAsync(cancellationToken);
+        try
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            if (chain is null)
+            {
+                var configured = options.Value;
+                var chainOptions = new AuditChainOptions
+                {
+                    CheckpointEveryRecords = configured.CheckpointEveryRecords,
+                    CheckpointInterval = configured.CheckpointInterval,
+                    MaxBatch = configured.MaxBatch,
+                    TimeProvider = configured.TimeProvider,
+                    CheckpointSink = configured.CheckpointSink,
+                    AnchorFile = configured.AnchorFile is { Length: > 0 } anchor
+                        ? Path.GetFullPath(anchor)
+                        : CheckpointAnchorLocation.For(protectedStore.Database, storage.Value.ResolveDataDirectory()),
+                    TextScreen = configured.TextScreen ?? screens.LastOrDefault(),
+                };
+                var waited = System.Diagnostics.Stopwatch.StartNew();
+                while (true)
+                {
+                    try
+                    {
+                        Volatile.Write(ref chain, await AuditChain.OpenAsync(protectedStore.Database, protectedStore.Keys, chainOptions, cancellationToken));
+                        break;
+                    }
+                    catch (StorageException) when (waited.Elapsed < writerWait)
+                    {
+                        await Task.Delay(WriterRetry, cancellationToken);
+                    }
+                }
+            }
+
+            return chain;
+        }
+        finally
+        {
+            opening.Release();
+        }
+    }
+
+    /// <summary>
+    /// Appends and waits for the commit. A database that cannot take the record is an <see cref="AuditUnavailableException"/>,
+    /// so the caller's operation fails instead of going unrecorded; a refused entry (PHI in its text) stays an
+    /// <see cref="AuditTextRefusedException"/>.
+    /// </summary>
+    public async Task<AuditRecord> AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
+    {
+        var writer = await OpenAsync(cancellationToken);
+        try
+        {
+            return await writer.AppendAsync(entry, cancellationToken);
+        }
+        catch (DbException ex)
+        {
+            throw new AuditUnavailableException($"The audit log could not be written ({ex.Message.Trim()}).", ex);
+        }
+        catch (ObjectDisposedException ex)
+        {
+            throw new AuditUnavailableException("The audit log is closed; the host is shutting down.", ex);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await opening.WaitAsync();
+        try
+        {
+            if (disposed)
+            {
+                return;
+            }
+
+            disposed = true;
+            if (chain is not null)
+            {
+                await chain.DisposeAsync();
+                chain = null;
+            }
+        }
+        finally
+        {
+            opening.Release();
+        }
+    }
+}

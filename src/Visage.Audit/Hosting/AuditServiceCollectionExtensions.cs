@@ -1,0 +1,24 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Visage.Audit;
+
+public static class AuditServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the audit log on the protected store (call <c>AddProtectedStore</c> too): <see cref="AuditChainOptions"/>
+    /// bound from <paramref name="configurationSection"/> and validated at start, the one <see cref="AuditLog"/>, and a
+    /// hosted service that opens the chain at start. An <see cref="IAuditTextScreen"/> registered by another library
+    /// (de-identification's PHI screen) screens every entry's reason.
+    /// </summary>
+    public static IServiceCollection AddAuditLog(this IServiceCollection services, string configurationSection = "Audit")
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<AuditChainOptions>().BindConfiguration(configurationSection).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditChainOptions>>(new AuditOptionsValidation(configurationSection)));
+        services.TryAddSingleton<AuditLog>();
+        services.AddHostedService<AuditLogStartup>();
+        return services;
+    }
+}

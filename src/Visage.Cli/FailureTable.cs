@@ -1,0 +1,48 @@
+using Visage.Audit;
+using Visage.Cli.Commands;
+using Visage.Deid.Batch;
+using Visage.Face;
+using Visage.Protection;
+using Visage.Storage;
+
+namespace Visage.Cli;
+
+/// <summary>
+/// The one table from the libraries' typed exceptions to what a person is told: a stable failure code (the future HTTP
+/// problem type), the exit code and the message. The first row whose type matches wins, so a subtype comes before its
+/// base. Anything not in the table is a fault of Visage (<see cref="CommandErrors.Unexpected"/>).
+/// </summary>
+internal static class FailureTable
+{
+    private static readonly Failure[] Rows =
+    [
+        new(typeof(ModelIntegrityException), "model-integrity", ExitCodes.ModelIntegrity),
+        new(typeof(ImageDecodeException), "image-refused", ExitCodes.BadInput, e => $"image refused ({((ImageDecodeException)e).Reason}): {e.Message}"),
+        new(typeof(FaceNotFoundException), "no-face", ExitCodes.BadInput),
+        new(typeof(KeyProviderException), "keys", ExitCodes.Keys),
+        new(typeof(ProtectedDataException), "protected-data", ExitCodes.ProtectedData),
+        new(typeof(StorageException), "storage", ExitCodes.Storage),
+        new(typeof(AuditUnavailableException), "audit-unavailable", ExitCodes.AuditUnavailable, e => $"{e.Message} The operation was refused or stopped; what it had not started is unchanged."),
+        new(typeof(AuditDataException), "audit-damaged", ExitCodes.AuditBroken),
+        new(typeof(AuditTextRefusedException), "audit-text-refused", ExitCodes.BadInput),
+        new(typeof(CheckpointAnchorFileException), "audit-anchor-damaged", ExitCodes.AuditBroken),
+        new(typeof(DeidFolderException), "deid-folders", ExitCodes.BadInput),
+        new(typeof(BatchKeyFileException), "batch-key", ExitCodes.Keys),
+        new(typeof(ActorRequiredException), "actor-required", ExitCodes.BadInput),
+        new(typeof(PublicKeyFileException), "public-key", ExitCodes.BadInput),
+        new(typeof(FileNotFoundException), "file-not-found", ExitCodes.BadInput),
+        new(typeof(DirectoryNotFoundException), "folder-not-found", ExitCodes.BadInput),
+        new(typeof(UnauthorizedAccessException), "access-denied", ExitCodes.BadInput),
+        new(typeof(OperationCanceledException), "cancelled", ExitCodes.Cancelled, _ => "cancelled."),
+    ];
+
+    /// <summary>Every row, for documentation and the test that each exit code is reachable.</summary>
+    public static IReadOnlyList<Failure> All => Rows;
+
+    public static Failure? Find(Exception exception) => Array.Find(Rows, row => row.Type.IsInstanceOfType(exception));
+
+    internal sealed record Failure(Type Type, string Code, int ExitCode, Func<Exception, string>? Format = null)
+    {
+        public string MessageFor(Exception exception) => Format is null ? exception.Message : Format(exception);
+    }
+}
