@@ -39,7 +39,7 @@ try
     builder.Services.AddFaceEngine("Face");
     builder.Services.AddProtectedStore("Storage");
     builder.Services.AddAuditLog("Audit");
-    builder.Services.AddDeidentification();
+    builder.Services.AddDeidentification(DeidCommand.Worker);
 
     // Reports piped to a file keep their full table width.
     if (Console.IsOutputRedirected)
@@ -72,7 +72,7 @@ try
         SubjectsCommand.Create(host.Services),
         TemplatesCommand.Create(host.Services),
         AuditCommand.Create(host.Services),
-        DeidCommand.Create(host.Services, Deidentifiers.Create, Deidentifiers.CreateInProcess),
+        DeidCommand.Create(host.Services),
     };
     root.Options.Add(ActorOption.Option);
     var parse = root.Parse(args);

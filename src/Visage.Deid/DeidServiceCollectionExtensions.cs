@@ -2,19 +2,24 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Visage.Audit;
 using Visage.Deid.Text;
+using Visage.Face;
 
 namespace Visage.Deid;
 
 public static class DeidServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers de-identification: the PHI screen every audit entry's reason passes through (<see cref="PhiAuditTextScreen"/>,
-    /// picked up by the audit log).
+    /// Registers de-identification (call <c>AddFaceEngine</c> too): the <see cref="DeidPipeline"/>, whose DICOM workers are
+    /// this program started with <paramref name="worker"/>, and the PHI screen every audit entry's reason passes through
+    /// (<see cref="PhiAuditTextScreen"/>, picked up by the audit log).
     /// </summary>
-    public static IServiceCollection AddDeidentification(this IServiceCollection services)
+    public static IServiceCollection AddDeidentification(this IServiceCollection services, DeidWorkerCommand worker)
     {
         ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(worker);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuditTextScreen, PhiAuditTextScreen>());
+        services.TryAddSingleton(worker);
+        services.TryAddSingleton(sp => new DeidPipeline(sp.GetRequiredService<FaceEngine>(), sp.GetRequiredService<DeidWorkerCommand>()));
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics;
 using Visage.Audit;
+using Visage.Face;
 using Visage.Gallery;
 using Visage.Storage;
 using Visage.Storage.Tests;
@@ -70,6 +71,40 @@ public abstract class ProtectedDataAuditTests : IDisposable
         Assert.Contains("dr-7", listed, StringComparison.Ordinal);
         Assert.Contains($"certificate {certificateId:N}", listed, StringComparison.Ordinal);
         Assert.Contains("intact", verify, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DeidBatch_RecordsEachFileByInputHashAndOutputName()
+    {
+        var options = await CreateStoreOptionsAsync();
+        var input = Directory.CreateDirectory(Path.Combine(root.FullName, "in")).FullName;
+        var data = SharedDataLocator.Find();
+        File.Copy(Path.Combine(data, "dicom", "debian_octave-dicom", "CT-MONO2-16-ankle.dcm"), Path.Combine(input, "Doe^Jane ankle.dcm"));
+        File.Copy(Path.Combine(data, "dicom", "debian_heudiconv", "01-anat-scout", "0001.dcm"), Path.Combine(input, "scout.dcm"));
+        await File.WriteAllTextAsync(Path.Combine(input, "notes.dcm"), "not DICOM at all");
+        var output = Path.Combine(root.FullName, "out");
+
+        var run = await VisageProcess.RunAsync(Start(options, "deid", "dicom", input, output, "--actor", "research-2"));
+        var rerun = await VisageProcess.RunAsync(Start(options, "deid", "dicom", input, output, "--actor", "research-2"));
+
+        Assert.True(run.ExitCode == 11, run.Output);
+        Assert.True(rerun.ExitCode == 11, rerun.Output);
+        var records = await ReadAuditAsync(options);
+        var first = AssertOperation(records.Where(r => r.CorrelationId == records.First(s => s.Action == "deid.dicom").CorrelationId).ToList(), "deid.dicom", "research-2", "operations", steps: 3);
+        var files = first.Where(r => r.Action == "deid.dicom.file").ToList();
+        var hashes = Directory.GetFiles(input).Select(f => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f)))).Order().ToList();
+        Assert.Equal(hashes, files.Select(r => r.Reason!.Split(';')[0].Replace("input sha256 ", string.Empty, StringComparison.Ordinal)).Order().ToList());
+        Assert.Equal(
+            Directory.GetFiles(output).Select(f => $"output {Path.GetFileName(f)}").Order().ToList(),
+            files.Where(r => r.Outcome == AuditedOperation.Success).Select(r => r.Reason!.Split("; ")[1]).Order().ToList());
+        Assert.Single(files, r => r.Outcome == AuditedOperation.Failure);
+        Assert.All(records, r => Assert.DoesNotContain("Doe", r.Reason ?? string.Empty, StringComparison.Ordinal));
+
+        // The rerun resumes: no file is done (nor recorded) again, the failed one included (no --retry-failed).
+        var second = records.Where(r => r.Action.StartsWith("deid.dicom", StringComparison.Ordinal)).Except(first).ToList();
+        Assert.Equal(["deid.dicom", "deid.dicom"], second.Select(r => r.Action));
+        Assert.Equal([AuditedOperation.Started, AuditedOperation.Success], second.Select(r => r.Outcome));
+        await RunOkAsync(options, "audit", "verify");
     }
 
     [Fact]

@@ -1,23 +1,28 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
+using Visage.Audit;
+using Visage.Deid;
 using Visage.Deid.Batch;
 using Visage.Deid.Reports;
+using Visage.Gallery;
 
 namespace Visage.Cli.Commands;
 
 /// <summary>
 /// <c>visage deid photos|dicom IN OUT</c>: de-identify every file under IN into OUT under pseudonymous names, with
-/// per-file reports, report.json and summary.md in the secure folder <c>OUT.deid</c>; rerunning resumes.
+/// per-file reports, report.json and summary.md in the secure folder <c>OUT.deid</c>; rerunning resumes. Each batch
+/// and each file is audited (input hash, output name, outcome).
 /// </summary>
 internal static class DeidCommand
 {
-    /// <param name="factory">What a batch runs (DICOM in worker processes).</param>
-    /// <param name="inProcess">What a <c>deid worker</c> process runs.</param>
-    public static Command Create(IServiceProvider services, DeidentifierFactory factory, DeidentifierFactory inProcess)
+    /// <summary>The hidden command a DICOM batch starts its worker processes with.</summary>
+    public static DeidWorkerCommand Worker { get; } = new(["deid", "worker"]);
+
+    public static Command Create(IServiceProvider services)
     {
-        ArgumentNullException.ThrowIfNull(factory);
         var common = new CommonOptions();
 
         var faces = Choice("--faces", "Faces to redact: all, all-but-largest (keep the patient's own) or none.", "all", "all-but-largest", "none");
@@ -31,14 +36,14 @@ internal static class DeidCommand
         };
         photos.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(() =>
         {
-            var settings = DeidCommandSettings.Default with
+            var settings = DeidSettings.Default with
             {
                 Faces = parse.GetValue(faces) switch { "all-but-largest" => DeidFaces.AllButLargest, "none" => DeidFaces.None, _ => DeidFaces.All },
                 Style = parse.GetValue(style) switch { "blur" => DeidStyle.Blur, "pixelate" => DeidStyle.Pixelate, _ => DeidStyle.Box },
                 Text = parse.GetValue(text) switch { "all" => DeidText.All, "none" => DeidText.None, _ => DeidText.Phi },
                 Regions = (parse.GetValue(regions) ?? []).Select(r => ParseRegion(r)!).ToList(),
             };
-            return RunAsync(DeidKind.Photos, common, parse, settings, services, factory, cancellationToken);
+            return RunAsync(DeidKind.Photos, common, parse, settings, services, cancellationToken);
         }));
 
         var dates = Choice("--dates", "DICOM dates: shift (per-patient offset from the batch key, keeps intervals) or blank (the Basic Profile's dummies and removals).", "shift", "blank");
@@ -51,23 +56,34 @@ internal static class DeidCommand
         };
         dicom.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(() =>
         {
-            var settings = DeidCommandSettings.Default with
+            var settings = DeidSettings.Default with
             {
                 Dates = parse.GetValue(dates) == "blank" ? DeidDates.Blank : DeidDates.Shift,
                 KeepPrivateTags = (parse.GetValue(keepPrivate) ?? []).Select(t => ParsePrivateTag(t)!).ToList(),
                 CleanPixels = !parse.GetValue(noPixelClean),
             };
-            return RunAsync(DeidKind.Dicom, common, parse, settings, services, factory, cancellationToken);
+            return RunAsync(DeidKind.Dicom, common, parse, settings, services, cancellationToken);
         }));
 
         return new Command("deid", "De-identify photos or DICOM files into a release folder; reports and the batch key go to OUT.deid, which must never be released.")
         {
-            photos, dicom, Release(), DeidWorker.Create(services, inProcess),
+            photos, dicom, Release(services), WorkerCommand(services),
         };
     }
 
+    /// <summary><c>visage deid worker</c> (hidden): one DICOM worker process of a batch, served by the library.</summary>
+    private static Command WorkerCommand(IServiceProvider services)
+    {
+        var command = new Command(Worker.Arguments[^1], "Serve one de-identifier to a batch over stdin/stdout (internal).") { Hidden = true };
+        command.SetAction(async (_, cancellationToken) =>
+            await services.GetRequiredService<DeidPipeline>().ServeWorkerAsync(Console.OpenStandardInput(), Console.OpenStandardOutput(), cancellationToken)
+                ? ExitCodes.Success
+                : ExitCodes.BadInput);
+        return command;
+    }
+
     /// <summary><c>visage deid release OUT NAME... --reviewer ID</c>: a person moves checked files out of quarantine.</summary>
-    private static Command Release()
+    private static Command Release(IServiceProvider services)
     {
         var output = new Argument<DirectoryInfo>("OUT") { Description = "The batch's release folder (its OUT.deid holds the quarantine)." };
         var names = new Argument<string[]>("NAME") { Description = "Quarantined file names as summary.md lists them (e.g. 0123456789abcdef0123.dcm).", Arity = ArgumentArity.OneOrMore };
@@ -76,16 +92,22 @@ internal static class DeidCommand
         {
             output, names, reviewer,
         };
-        release.SetAction(parse => CommandErrors.RunAsync(() =>
+        release.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
-            var folders = DeidFolders.ForOutput(parse.GetValue(output)!.FullName);
+            var folder = parse.GetValue(output)!.FullName;
+            var folders = DeidPipeline.FoldersFor(folder);
+            var checkedBy = parse.GetValue(reviewer)!;
+            await using var operation = await AuditedOperation.BeginAsync(
+                services.GetRequiredService<AuditLog>(), ActorOption.Resolve(parse), "deid.release", Purposes.Operations, reason: $"reviewer {checkedBy}", cancellationToken: cancellationToken);
             foreach (var name in parse.GetValue(names)!)
             {
-                var released = QuarantineRelease.Release(folders, name, parse.GetValue(reviewer)!, DateTimeOffset.UtcNow);
+                var released = DeidPipeline.Release(folder, name, checkedBy);
+                await operation.StepAsync("file", AuditedOperation.Success, $"released {released.Output}", cancellationToken: cancellationToken);
                 AnsiConsole.MarkupLineInterpolated($"released [blue]{released.Output}[/] into {folders.Output} ({released.Findings.Count} finding(s) checked by the reviewer, recorded in its report)");
             }
 
-            return Task.FromResult(ExitCodes.Success);
+            await operation.SucceededAsync(cancellationToken: cancellationToken);
+            return ExitCodes.Success;
         }));
         return release;
     }
@@ -94,51 +116,51 @@ internal static class DeidCommand
         DeidKind kind,
         CommonOptions common,
         ParseResult parse,
-        DeidCommandSettings settings,
+        DeidSettings settings,
         IServiceProvider services,
-        DeidentifierFactory factory,
         CancellationToken cancellationToken)
     {
-        var folders = DeidFolders.Resolve(parse.GetValue(common.Input)!.FullName, parse.GetValue(common.Output)!.FullName);
-        var keyFile = parse.GetValue(common.Key)?.FullName ?? folders.DefaultKeyFile;
-        folders.CheckKeyFile(keyFile);
-        using (var key = BatchKeyFile.LoadOrCreate(keyFile))
+        var folders = DeidPipeline.FoldersFor(parse.GetValue(common.Input)!.FullName, parse.GetValue(common.Output)!.FullName);
+        var job = new DeidJob(kind, folders.Input, folders.Output, settings with { KnownValues = await KnownValuesAsync(common, parse, cancellationToken) })
         {
-            settings = settings with { KnownValues = await KnownValuesAsync(common, parse, cancellationToken) };
-            var deidentifier = factory(kind, key, settings, services);
-            try
-            {
-                var batch = new DeidBatch(folders, deidentifier, key, parse.GetValue(common.Workers), parse.GetValue(common.RetryFailed));
-                DeidBatchReport report;
-                try
-                {
-                    report = await RunWithProgressAsync(batch, kind, cancellationToken);
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    report = DeidReportJson.Read<DeidBatchReport>(folders.ReportJson);
-                    PrintTotals(report, folders);
-                    AnsiConsole.MarkupLine("[yellow]cancelled[/]: finished files are kept; run the same command again to resume.");
-                    return ExitCodes.DeidIncomplete;
-                }
-
-                PrintTotals(report, folders);
-                return report.Totals.Complete ? ExitCodes.Success : ExitCodes.DeidIncomplete;
-            }
-            finally
-            {
-                (deidentifier as IDisposable)?.Dispose();
-            }
+            KeyFile = parse.GetValue(common.Key)?.FullName,
+            Workers = parse.GetValue(common.Workers),
+            RetryFailed = parse.GetValue(common.RetryFailed),
+        };
+        var pipeline = services.GetRequiredService<DeidPipeline>();
+        var action = kind == DeidKind.Photos ? "deid.photos" : "deid.dicom";
+        await using var operation = await AuditedOperation.BeginAsync(
+            services.GetRequiredService<AuditLog>(), ActorOption.Resolve(parse), action, Purposes.Operations, cancellationToken: cancellationToken);
+        DeidBatchReport report;
+        try
+        {
+            report = await RunWithProgressAsync(pipeline, job, new AuditedDeidJournal(operation), cancellationToken);
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            report = DeidPipeline.ReadReport(folders);
+            await operation.FailedAsync("cancelled; finished files kept", CancellationToken.None);
+            PrintTotals(report, folders);
+            AnsiConsole.MarkupLine("[yellow]cancelled[/]: finished files are kept; run the same command again to resume.");
+            return ExitCodes.DeidIncomplete;
+        }
+
+        var t = report.Totals;
+        await operation.SucceededAsync(
+            string.Create(CultureInfo.InvariantCulture, $"{t.Files} files: {t.Deidentified} de-identified, {t.Failed} failed, {t.Quarantined} quarantined, {t.NeedsReview} need review"),
+            cancellationToken: cancellationToken);
+        PrintTotals(report, folders);
+        return t.Complete ? ExitCodes.Success : ExitCodes.DeidIncomplete;
     }
 
-    private static async Task<DeidBatchReport> RunWithProgressAsync(DeidBatch batch, DeidKind kind, CancellationToken cancellationToken)
+    private static async Task<DeidBatchReport> RunWithProgressAsync(DeidPipeline pipeline, DeidJob job, IDeidJournal journal, CancellationToken cancellationToken)
     {
+        var kind = job.Kind;
         var label = kind == DeidKind.Photos ? "de-identifying photos" : "de-identifying DICOM files";
         if (Console.IsOutputRedirected)
         {
             Console.WriteLine(label);
-            return await batch.RunAsync(new DeidProgressLines(Console.Out), cancellationToken);
+            return await pipeline.RunAsync(job, journal, new DeidProgressLines(Console.Out), cancellationToken);
         }
 
         DeidBatchReport? report = null;
@@ -154,7 +176,7 @@ internal static class DeidCommand
                     task.Value = p.Done;
                     task.Description = string.Create(CultureInfo.InvariantCulture, $"{kind.ToString().ToLowerInvariant()} {p.Done}/{p.Total}, {p.Failed} failed");
                 });
-                report = await batch.RunAsync(progress, cancellationToken);
+                report = await pipeline.RunAsync(job, journal, progress, cancellationToken);
                 task.Value = task.MaxValue;
             });
         return report!;

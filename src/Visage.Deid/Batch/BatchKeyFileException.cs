@@ -1,7 +1,7 @@
 namespace Visage.Deid.Batch;
 
 /// <summary>The batch key file is unusable (unsafe permissions, wrong size); the message says how to fix it.</summary>
-internal sealed class BatchKeyFileException : Exception
+public sealed class BatchKeyFileException : Exception
 {
     public BatchKeyFileException()
     {

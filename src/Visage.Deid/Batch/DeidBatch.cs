@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Visage.Deid.Reports;
@@ -20,6 +21,9 @@ namespace Visage.Deid.Batch;
 internal sealed partial class DeidBatch
 {
     public const string PseudonymPurpose = "file";
+    private const string AuditedSuccess = "success";
+    private const string AuditedQuarantine = "quarantined";
+    private const string AuditedFailure = "failure";
     private const string PartialMarker = ".partial";
     private const string StartedMarker = ".started";
     private readonly DeidFolders folders;
@@ -27,9 +31,11 @@ internal sealed partial class DeidBatch
     private readonly BatchKey key;
     private readonly int workers;
     private readonly bool retryFailed;
+    private readonly IDeidJournal? journal;
 
     /// <param name="retryFailed">Also redo inputs an earlier run reported as failed (e.g. after fixing their cause).</param>
-    public DeidBatch(DeidFolders folders, IFileDeidentifier deidentifier, BatchKey key, int workers, bool retryFailed = false)
+    /// <param name="journal">Told of each file before its output is released (the audit log); its failure stops the batch.</param>
+    public DeidBatch(DeidFolders folders, IFileDeidentifier deidentifier, BatchKey key, int workers, bool retryFailed = false, IDeidJournal? journal = null)
     {
         ArgumentNullException.ThrowIfNull(folders);
         ArgumentNullException.ThrowIfNull(deidentifier);
@@ -41,6 +47,7 @@ internal sealed partial class DeidBatch
         this.key = key;
         this.workers = workers;
         this.retryFailed = retryFailed;
+        this.journal = journal;
     }
 
     /// <summary>
@@ -74,6 +81,7 @@ internal sealed partial class DeidBatch
             }
             else if (!retryFailed && File.Exists(StartedMarkerPath(pseudonym)))
             {
+                await RecordAsync(input, AuditedFailure, null, null, pseudonym);
                 reports[pseudonym] = Finish(pseudonym, DeidFileReport.Failed(
                     input.RelativePath,
                     "A previous run stopped while de-identifying this file (the process crashed or was killed); not retried automatically. Check the file, then rerun with --retry-failed."));
@@ -93,13 +101,12 @@ internal sealed partial class DeidBatch
             await Parallel.ForEachAsync(
                 pending,
                 new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken },
-                (item, token) =>
+                async (item, token) =>
                 {
-                    var report = Process(item.Input, item.Pseudonym, token);
+                    var report = await ProcessAsync(item.Input, item.Pseudonym, token);
                     reports[item.Pseudonym] = report;
                     Interlocked.Add(ref bytes, item.Input.Bytes);
                     tracker.Finished(report.Status == DeidStatus.Failed);
-                    return ValueTask.CompletedTask;
                 });
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -119,7 +126,7 @@ internal sealed partial class DeidBatch
         return batchReport;
     }
 
-    private DeidFileReport Process(InputFile input, string pseudonym, CancellationToken cancellationToken)
+    private async Task<DeidFileReport> ProcessAsync(InputFile input, string pseudonym, CancellationToken cancellationToken)
     {
         string? partial = null;
         string? name = null;
@@ -158,6 +165,7 @@ internal sealed partial class DeidBatch
         if (report.Status == DeidStatus.Deidentified && partial is not null && File.Exists(partial) && new FileInfo(partial).Length > 0)
         {
             OwnerOnlyFiles.Restrict(partial);
+            await RecordAsync(input, report.Findings.Count == 0 ? AuditedSuccess : AuditedQuarantine, name, partial, pseudonym);
             if (report.Findings.Count == 0)
             {
                 Delete(quarantined);
@@ -188,9 +196,39 @@ internal sealed partial class DeidBatch
             report = report.Status == DeidStatus.Deidentified
                 ? DeidFileReport.Failed(input.RelativePath, "The de-identifier reported success but wrote no output.")
                 : report with { Input = input.RelativePath, Output = null, Quarantined = null };
+            await RecordAsync(input, AuditedFailure, null, null, pseudonym);
         }
 
         return Finish(pseudonym, report);
+    }
+
+    /// <summary>
+    /// Tells the journal before anything is released or reported; if it cannot take the record the file is left undone
+    /// (no partial, no started marker) and the batch stops. Not cancellable: a record half-sent is worse than one late.
+    /// </summary>
+    private async Task RecordAsync(InputFile input, string outcome, string? outputName, string? partial, string pseudonym)
+    {
+        if (journal is null)
+        {
+            return;
+        }
+
+        try
+        {
+            string hash;
+            await using (var stream = new FileStream(input.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true))
+            {
+                hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, CancellationToken.None));
+            }
+
+            await journal.FileFinishedAsync(new DeidFileRecord(hash, outputName, outcome), CancellationToken.None);
+        }
+        catch
+        {
+            Delete(partial);
+            Delete(StartedMarkerPath(pseudonym));
+            throw;
+        }
     }
 
     /// <summary>Writes the per-file report (its presence means this input is finished), then drops the started marker.</summary>

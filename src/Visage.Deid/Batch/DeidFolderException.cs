@@ -1,7 +1,7 @@
 namespace Visage.Deid.Batch;
 
 /// <summary>The input, output or key locations would mix originals with de-identified output.</summary>
-internal sealed class DeidFolderException : Exception
+public sealed class DeidFolderException : Exception
 {
     public DeidFolderException()
     {

@@ -6,7 +6,7 @@ namespace Visage.Deid.Batch;
 /// mapping back to input paths, files in progress (<see cref="Work"/>) and files the rescan flagged
 /// (<see cref="Quarantine"/>), and so must never be released with the output.
 /// </summary>
-internal sealed record DeidFolders(string Input, string Output)
+public sealed record DeidFolders(string Input, string Output)
 {
     public const string SecureZoneSuffix = ".deid";
 
@@ -21,13 +21,13 @@ internal sealed record DeidFolders(string Input, string Output)
     public string DefaultKeyFile => Path.Combine(SecureZone, "batch.key");
 
     /// <summary>Partial outputs while a file is being de-identified and verified; emptied at every start.</summary>
-    public string Work => Path.Combine(SecureZone, "work");
+    internal string Work => Path.Combine(SecureZone, "work");
 
     /// <summary>Outputs whose rescan still found identifying data: kept out of the release until a person releases them.</summary>
     public string Quarantine => Path.Combine(SecureZone, "quarantine");
 
     /// <summary>Held (flock) while a batch runs, so two batches never share one output folder.</summary>
-    public string LockFile => Path.Combine(SecureZone, "batch.lock");
+    internal string LockFile => Path.Combine(SecureZone, "batch.lock");
 
     /// <summary>Resolves both folders to full paths and refuses layouts where one would read or overwrite the other.</summary>
     public static DeidFolders Resolve(string input, string output)
@@ -78,7 +78,7 @@ internal sealed record DeidFolders(string Input, string Output)
         }
     }
 
-    public static bool IsSameOrInside(string path, string folder) =>
+    internal static bool IsSameOrInside(string path, string folder) =>
         string.Equals(path, folder, StringComparison.Ordinal)
         || path.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 }

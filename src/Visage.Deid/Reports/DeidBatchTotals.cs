@@ -4,7 +4,7 @@ namespace Visage.Deid.Reports;
 /// Counts over every file the batch has a report for (this run and earlier, resumed runs). <see cref="Clean"/> counts
 /// outputs whose rescan found nothing, or whose findings a person checked before releasing them.
 /// </summary>
-internal sealed record DeidBatchTotals(
+public sealed record DeidBatchTotals(
     int Files,
     int Deidentified,
     int Clean,

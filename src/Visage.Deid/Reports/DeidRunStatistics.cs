@@ -1,7 +1,7 @@
 namespace Visage.Deid.Reports;
 
 /// <summary>What the latest run itself did: files processed now, skipped as already done, ignored inputs, time.</summary>
-internal sealed record DeidRunStatistics(
+public sealed record DeidRunStatistics(
     int Processed,
     int Skipped,
     int Ignored,

@@ -1,21 +1,20 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Reflection;
 using System.Text.Json;
 using Visage.Deid.Batch;
 using Visage.Deid.Reports;
 
-namespace Visage.Cli.Commands;
+namespace Visage.Deid;
 
 /// <summary>
-/// Runs a de-identifier in <c>visage deid worker</c> child processes, one per batch worker, reused across files.
+/// Runs a de-identifier in worker child processes (the host's own executable started with <see cref="DeidWorkerCommand"/>), one per batch worker, reused across files.
 /// Debian's GDCM keeps its assertions and aborts the process on some malformed objects; here that ends one worker,
 /// the file gets a Failed report with the reason, and the next file starts a fresh worker — the batch goes on.
 /// Workers die with this process (<see cref="ParentLifetime"/>): Linux ties a child's parent-death signal to the
 /// thread that forked it, so every worker is started from one thread that lives as long as this object, never from
 /// a thread-pool thread that may retire mid-batch and take its workers with it.
 /// </summary>
-internal sealed class IsolatedDeidentifier(DeidKind kind, BatchKey key, DeidCommandSettings settings, string outputExtension) : IFileDeidentifier, IDisposable
+internal sealed class IsolatedDeidentifier(DeidKind kind, BatchKey key, DeidSettings settings, string outputExtension, DeidWorkerCommand command) : IFileDeidentifier, IDisposable
 {
     private readonly ConcurrentBag<Worker> idle = [];
     private readonly LaunchThread launcher = new();
@@ -24,7 +23,7 @@ internal sealed class IsolatedDeidentifier(DeidKind kind, BatchKey key, DeidComm
 
     public DeidFileReport Deidentify(string inputPath, string relativePath, string outputPath, CancellationToken cancellationToken)
     {
-        var worker = idle.TryTake(out var reused) ? reused : Worker.Start(launcher, kind, key, settings);
+        var worker = idle.TryTake(out var reused) ? reused : Worker.Start(launcher, command, kind, key, settings);
         string? reply;
         try
         {
@@ -108,19 +107,9 @@ internal sealed class IsolatedDeidentifier(DeidKind kind, BatchKey key, DeidComm
 
         private Worker(Process process) => this.process = process;
 
-        public static Worker Start(LaunchThread launcher, DeidKind kind, BatchKey key, DeidCommandSettings settings)
+        public static Worker Start(LaunchThread launcher, DeidWorkerCommand command, DeidKind kind, BatchKey key, DeidSettings settings)
         {
-            var host = Environment.ProcessPath ?? throw new InvalidOperationException("The running executable is unknown.");
-            var start = new ProcessStartInfo(host) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
-            // Run as `dotnet visage.dll`: the worker is the same assembly, started the same way.
-            if (string.Equals(Path.GetFileNameWithoutExtension(host), "dotnet", StringComparison.Ordinal))
-            {
-                start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
-            }
-
-            start.ArgumentList.Add("deid");
-            start.ArgumentList.Add(DeidWorker.CommandName);
-            var process = launcher.Start(start);
+            var process = launcher.Start(command.StartInfo());
             var secret = key.Export();
             try
             {

@@ -1,11 +1,11 @@
-namespace Visage.Cli.Commands;
+namespace Visage.Deid;
 
 /// <summary>
-/// The kind-specific choices of one <c>visage deid</c> run, for the <see cref="DeidentifierFactory"/>. Photo options
+/// The kind-specific choices of one de-identification batch. Photo options
 /// are ignored for DICOM and the other way round. <see cref="KnownValues"/> are identifying values (names, record
 /// numbers) to look for in pixel text and metadata: they are PHI, never printed or written anywhere.
 /// </summary>
-internal sealed record DeidCommandSettings(
+public sealed record DeidSettings(
     DeidFaces Faces,
     DeidStyle Style,
     DeidText Text,
@@ -15,12 +15,12 @@ internal sealed record DeidCommandSettings(
     IReadOnlyList<DeidTag> KeepPrivateTags,
     bool CleanPixels)
 {
-    public static DeidCommandSettings Default { get; } =
+    public static DeidSettings Default { get; } =
         new(DeidFaces.All, DeidStyle.Box, DeidText.Phi, [], [], DeidDates.Shift, [], CleanPixels: true);
 }
 
 /// <summary>Which faces a photo batch redacts: every face, every face but the largest (the patient's own), or none.</summary>
-internal enum DeidFaces
+public enum DeidFaces
 {
     All,
     AllButLargest,
@@ -28,7 +28,7 @@ internal enum DeidFaces
 }
 
 /// <summary>How a redacted region is hidden: a solid box, or a heavy blur or pixelation.</summary>
-internal enum DeidStyle
+public enum DeidStyle
 {
     Box,
     Blur,
@@ -36,7 +36,7 @@ internal enum DeidStyle
 }
 
 /// <summary>Which burned-in text is redacted: only text that looks like PHI, all text, or none.</summary>
-internal enum DeidText
+public enum DeidText
 {
     Phi,
     All,
@@ -44,14 +44,14 @@ internal enum DeidText
 }
 
 /// <summary>DICOM dates: shifted by a per-patient offset from the batch key (intervals survive), or blanked.</summary>
-internal enum DeidDates
+public enum DeidDates
 {
     Shift,
     Blank,
 }
 
 /// <summary>A pixel region (x, y, width, height) always redacted, e.g. where a device stamps the patient's name.</summary>
-internal sealed record DeidRegion(int X, int Y, int Width, int Height);
+public sealed record DeidRegion(int X, int Y, int Width, int Height);
 
 /// <summary>A private DICOM attribute: group, private creator and the low byte of its element number.</summary>
-internal sealed record DeidTag(ushort Group, string Creator, byte Element);
+public sealed record DeidTag(ushort Group, string Creator, byte Element);

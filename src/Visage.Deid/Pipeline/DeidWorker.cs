@@ -1,12 +1,12 @@
-using System.CommandLine;
 using System.Text.Json;
 using Visage.Deid.Batch;
 using Visage.Deid.Reports;
+using Visage.Face;
 
-namespace Visage.Cli.Commands;
+namespace Visage.Deid;
 
 /// <summary>
-/// <c>visage deid worker</c> (hidden): serves one de-identifier over stdin/stdout for <see cref="IsolatedDeidentifier"/>,
+/// A de-identification worker process: serves one de-identifier over stdin/stdout for <see cref="IsolatedDeidentifier"/>,
 /// so a native library that aborts on a malformed file takes down this process, not the batch. Protocol, one JSON
 /// object per line: the parent sends <see cref="WorkerStart"/> (with the batch key: a private pipe, never argv or
 /// the environment), then one <see cref="WorkerRequest"/> per file and reads one <see cref="DeidFileReport"/> back.
@@ -15,8 +15,6 @@ namespace Visage.Cli.Commands;
 /// </summary>
 internal static class DeidWorker
 {
-    public const string CommandName = "worker";
-
     /// <summary>Fault injection for the crash test only: the worker dies on the file with this relative path.</summary>
     public const string CrashOnVariable = "VISAGE_TEST_DEID_WORKER_CRASH_ON";
 
@@ -28,26 +26,20 @@ internal static class DeidWorker
 
     public static readonly JsonSerializerOptions Wire = new(DeidReportJson.Options) { WriteIndented = false };
 
-    public static Command Create(IServiceProvider services, DeidentifierFactory factory)
+    /// <summary>Serves until the batch closes the input; false when it sent nothing (not started by a batch).</summary>
+    public static async Task<bool> ServeAsync(Stream requests, Stream replies, FaceEngine faces, CancellationToken cancellationToken)
     {
-        var command = new Command(CommandName, "Serve one de-identifier to a batch over stdin/stdout (internal).") { Hidden = true };
-        command.SetAction((_, cancellationToken) => RunAsync(services, factory, cancellationToken));
-        return command;
-    }
-
-    private static async Task<int> RunAsync(IServiceProvider services, DeidentifierFactory factory, CancellationToken cancellationToken)
-    {
-        using var input = new StreamReader(Console.OpenStandardInput());
-        await using var output = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = true };
+        using var input = new StreamReader(requests);
+        await using var output = new StreamWriter(replies) { AutoFlush = true };
         if (await input.ReadLineAsync(cancellationToken) is not { } hello)
         {
-            return ExitCodes.BadInput;
+            return false;
         }
 
         var start = JsonSerializer.Deserialize<WorkerStart>(hello, Wire) ?? throw new JsonException("Empty worker start.");
         ParentLifetime.TieTo(start.ParentProcessId);
         using var key = new BatchKey(Convert.FromBase64String(start.Key));
-        var deidentifier = factory(start.Kind, key, start.Settings, services);
+        var deidentifier = Deidentifiers.CreateInProcess(start.Kind, key, start.Settings, faces);
         var crashOn = Environment.GetEnvironmentVariable(CrashOnVariable);
         var hangOn = Environment.GetEnvironmentVariable(HangOnVariable);
         try
@@ -82,10 +74,10 @@ internal static class DeidWorker
             (deidentifier as IDisposable)?.Dispose();
         }
 
-        return ExitCodes.Success;
+        return true;
     }
 }
 
-internal sealed record WorkerStart(DeidKind Kind, string Key, DeidCommandSettings Settings, int ParentProcessId);
+internal sealed record WorkerStart(DeidKind Kind, string Key, DeidSettings Settings, int ParentProcessId);
 
 internal sealed record WorkerRequest(string Input, string Relative, string Output);
