@@ -65,6 +65,14 @@ public sealed class StorageOptions
         {
             yield return "Storage:Keys:Pkcs11Library, Pkcs11Token and Pkcs11Pin (set the PIN through VISAGE_Storage__Keys__Pkcs11Pin) are required for the pkcs11 key provider.";
         }
+        else if (Keys.Provider == "pkcs11" && Path.IsPathRooted(Keys.Pkcs11Library) && !System.IO.File.Exists(Keys.Pkcs11Library))
+        {
+            yield return "Storage:Keys:Pkcs11Library names no file; give the PKCS#11 module's path (e.g. /usr/lib/softhsm/libsofthsm2.so).";
+        }
+        else if (Keys.Provider == "file" && !string.IsNullOrWhiteSpace(Keys.File) && Directory.Exists(Keys.File))
+        {
+            yield return "Storage:Keys:File names a folder; it must be the key file's path (created 0600 when missing), or unset for visage.keys in the data directory.";
+        }
     }
 }
 

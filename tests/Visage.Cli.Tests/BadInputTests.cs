@@ -111,6 +111,16 @@ public sealed class BadInputTests : IDisposable
     [InlineData("VISAGE_Face__Liveness__Enabled", "maybe", "Face:Liveness:Enabled must be true or false")]
     [InlineData("VISAGE_Storage__DataDirectory", "/etc/passwd", "Storage:DataDirectory names a file")]
     [InlineData("VISAGE_Storage__Provider", "oracle", "Storage:Provider must be 'sqlite' or 'postgres'")]
+    [InlineData("VISAGE_Storage__Provider", "postgres", "Storage:Postgres (an Npgsql connection string) is required when Storage:Provider is 'postgres'")]
+    [InlineData("VISAGE_Storage__Keys__Provider", "vault", "Storage:Keys:Provider must be 'file' or 'pkcs11'")]
+    [InlineData("VISAGE_Storage__Keys__Provider", "pkcs11", "Storage:Keys:Pkcs11Library, Pkcs11Token and Pkcs11Pin")]
+    [InlineData("VISAGE_Storage__Keys__File", "/tmp", "Storage:Keys:File names a folder")]
+    [InlineData("VISAGE_Audit__CheckpointEveryRecords", "0", "Audit:CheckpointEveryRecords must be a whole number from 1 to 2147483647")]
+    [InlineData("VISAGE_Audit__CheckpointEveryRecords", "many", "Audit:CheckpointEveryRecords must be a whole number")]
+    [InlineData("VISAGE_Audit__MaxBatch", "0", "Audit:MaxBatch must be a whole number from 1 to 100000")]
+    [InlineData("VISAGE_Audit__CheckpointInterval", "00:00:00", "Audit:CheckpointInterval must be a time span above zero and at most one day")]
+    [InlineData("VISAGE_Audit__CheckpointInterval", "soon", "Audit:CheckpointInterval must be a duration (hh:mm:ss)")]
+    [InlineData("VISAGE_Audit__AnchorFile", "/tmp", "Audit:AnchorFile names a folder")]
     public async Task InvalidConfiguration_IsExit3_NamingTheSettingAndWhatItAccepts(string variable, string value, string message)
     {
         var start = VisageProcess.StartInfo(Data, "keys", "status");
