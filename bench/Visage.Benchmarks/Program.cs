@@ -28,6 +28,14 @@ if (args.Length > 0 && string.Equals(args[0], "deid-peers", StringComparison.Ord
     return await DeidPeerComparisonRunner.RunAsync(args[1..], DeidPeerConfigurations.Ours(engine, ocr));
 }
 
+if (args.Length > 0 && string.Equals(args[0], "deid-audit", StringComparison.Ordinal))
+{
+    using var engine = new Visage.Face.FaceEngine(new Visage.Face.FaceEngineOptions(), Visage.Face.ModelStore.OpenDefault(null));
+    var ocr = new Visage.Deid.Text.TesseractOcr();
+    var noPixelClean = DeidPeerConfigurations.Ours(engine, ocr)[0];
+    return await DeidAuditCostRunner.RunAsync(args[1..], [("pass-through copy (worst case)", _ => new PassThroughDeidentifier()), ("Visage --no-pixel-clean", noPixelClean.Create)]);
+}
+
 if (args.Length > 0 && string.Equals(args[0], "deid-photo-peers", StringComparison.Ordinal))
 {
     return await PhotoPeerComparisonRunner.RunAsync(args[1..]);
