@@ -218,17 +218,7 @@ public abstract class ProtectedDataAuditTests : IDisposable
         await command.ExecuteNonQueryAsync();
     }
 
-    private ProcessStartInfo Start(StorageOptions options, params string[] arguments)
-    {
-        var start = VisageProcess.StartInfo(Data, arguments);
-        if (options.Provider == "postgres")
-        {
-            start.Environment["VISAGE_Storage__Provider"] = "postgres";
-            start.Environment["VISAGE_Storage__Postgres"] = options.Postgres;
-        }
-
-        return start;
-    }
+    private ProcessStartInfo Start(StorageOptions options, params string[] arguments) => VisageProcess.StartInfo(Data, options, arguments);
 
     private async Task<string> RunOkAsync(StorageOptions options, params string[] arguments)
     {

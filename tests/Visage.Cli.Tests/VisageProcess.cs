@@ -22,6 +22,19 @@ internal sealed class VisageProcess
         return start;
     }
 
+    /// <summary>A run on the store <paramref name="options"/> describe: SQLite in the data directory, or its PostgreSQL database.</summary>
+    public static ProcessStartInfo StartInfo(string dataDirectory, Visage.Storage.StorageOptions options, params string[] arguments)
+    {
+        var start = StartInfo(dataDirectory, arguments);
+        if (options.Provider == "postgres")
+        {
+            start.Environment["VISAGE_Storage__Provider"] = "postgres";
+            start.Environment["VISAGE_Storage__Postgres"] = options.Postgres;
+        }
+
+        return start;
+    }
+
     /// <summary>The same run under umask 000, as a service started by a careless unit file would be: Visage alone must make its files private.</summary>
     public static ProcessStartInfo UnderOpenUmask(ProcessStartInfo start)
     {

@@ -16,9 +16,7 @@ public sealed class AuditLog(
     IEnumerable<IAuditTextScreen> screens) : IAsyncDisposable
 {
     private static readonly TimeSpan WriterRetry = TimeSpan.FromMilliseconds(100);
-    private readonly SemaphoreSlim opening = new(1, 1);
-    private AuditChain? chain;
-    private bool disposed;
+    private readonly OpenOnce<AuditChain> chain = new();
 
     public Task<AuditChain> OpenAsync(CancellationToken cancellationToken = default) => OpenAsync(TimeSpan.Zero, cancellationToken);
 
@@ -28,52 +26,13 @@ public sealed class AuditLog(
     /// </summary>
     public async Task<AuditChain> OpenAsync(TimeSpan writerWait, CancellationToken cancellationToken = default)
     {
-        if (Volatile.Read(ref chain) is { } open)
+        if (chain.Current is { } open)
         {
             return open;
         }
 
         var protectedStore = await store.OpenAsync(cancellationToken);
-        await opening.WaitAsync(cancellationToken);
-        try
-        {
-            ObjectDisposedException.ThrowIf(disposed, this);
-            if (chain is null)
-            {
-                var configured = options.Value;
-                var chainOptions = new AuditChainOptions
-                {
-                    CheckpointEveryRecords = configured.CheckpointEveryRecords,
-                    CheckpointInterval = configured.CheckpointInterval,
-                    MaxBatch = configured.MaxBatch,
-                    TimeProvider = configured.TimeProvider,
-                    CheckpointSink = configured.CheckpointSink,
-                    AnchorFile = configured.AnchorFile is { Length: > 0 } anchor
-                        ? Path.GetFullPath(anchor)
-                        : CheckpointAnchorLocation.For(protectedStore.Database, storage.Value.ResolveDataDirectory()),
-                    TextScreen = configured.TextScreen ?? screens.LastOrDefault(),
-                };
-                var waited = System.Diagnostics.Stopwatch.StartNew();
-                while (true)
-                {
-                    try
-                    {
-                        Volatile.Write(ref chain, await AuditChain.OpenAsync(protectedStore.Database, protectedStore.Keys, chainOptions, cancellationToken));
-                        break;
-                    }
-                    catch (StorageException) when (waited.Elapsed < writerWait)
-                    {
-                        await Task.Delay(WriterRetry, cancellationToken);
-                    }
-                }
-            }
-
-            return chain;
-        }
-        finally
-        {
-            opening.Release();
-        }
+        return await chain.GetAsync(token => OpenChainAsync(protectedStore, writerWait, token), cancellationToken);
     }
 
     /// <summary>
@@ -98,26 +57,34 @@ public sealed class AuditLog(
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await opening.WaitAsync();
-        try
-        {
-            if (disposed)
-            {
-                return;
-            }
+    public ValueTask DisposeAsync() => chain.DisposeAsync();
 
-            disposed = true;
-            if (chain is not null)
-            {
-                await chain.DisposeAsync();
-                chain = null;
-            }
-        }
-        finally
+    private async Task<AuditChain> OpenChainAsync(ProtectedStore protectedStore, TimeSpan writerWait, CancellationToken cancellationToken)
+    {
+        var configured = options.Value;
+        var chainOptions = new AuditChainOptions
         {
-            opening.Release();
+            CheckpointEveryRecords = configured.CheckpointEveryRecords,
+            CheckpointInterval = configured.CheckpointInterval,
+            MaxBatch = configured.MaxBatch,
+            TimeProvider = configured.TimeProvider,
+            CheckpointSink = configured.CheckpointSink,
+            AnchorFile = configured.AnchorFile is { Length: > 0 } anchor
+                ? Path.GetFullPath(anchor)
+                : CheckpointAnchorLocation.For(protectedStore.Database, storage.Value.ResolveDataDirectory()),
+            TextScreen = configured.TextScreen ?? screens.LastOrDefault(),
+        };
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return await AuditChain.OpenAsync(protectedStore.Database, protectedStore.Keys, chainOptions, cancellationToken);
+            }
+            catch (StorageException) when (waited.Elapsed < writerWait)
+            {
+                await Task.Delay(WriterRetry, cancellationToken);
+            }
         }
     }
 }

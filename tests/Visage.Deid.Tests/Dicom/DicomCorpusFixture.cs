@@ -18,7 +18,11 @@ public sealed class DicomCorpusFixture : IDisposable
         var badRoot = Path.Combine(WorkRoot, "bad");
         Directory.CreateDirectory(outputRoot);
         Directory.CreateDirectory(badRoot);
-        Key = new BatchKey(RandomNumberGenerator.GetBytes(BatchKey.KeyBytes));
+        // A fixed key: with a random one, a shifted date (offset -1 to -3650 days) sometimes lands exactly on another
+        // original date of the same file (rtplan.dcm: 20030903 - 49 days = its StudyDate), which the verifier rightly
+        // flags and the batch quarantines; that would make "every output verifies" fail at random. Key-independent
+        // behaviour is covered by DicomVerifierTests and DicomDateShiftTests with random keys.
+        Key = new BatchKey([.. Enumerable.Range(1, BatchKey.KeyBytes).Select(i => (byte)(i * 37))]);
         // The pipeline `visage deid dicom` runs: attributes, then burned-in text and faces through the pixel cleaner.
         engine = new FaceEngine(new FaceEngineOptions(), ModelStore.OpenDefault(null));
         var deidentifier = DicomPipeline.Create(Key, Options, [], new TesseractOcr(), engine);
