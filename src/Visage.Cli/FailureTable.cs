@@ -22,7 +22,7 @@ internal static class FailureTable
         new(typeof(KeyProviderException), "keys", ExitCodes.Keys),
         new(typeof(ProtectedDataException), "protected-data", ExitCodes.ProtectedData),
         new(typeof(StorageException), "storage", ExitCodes.Storage),
-        new(typeof(AuditUnavailableException), "audit-unavailable", ExitCodes.AuditUnavailable, e => $"{e.Message} The operation was refused or stopped; what it had not started is unchanged."),
+        new(typeof(AuditUnavailableException), "audit-unavailable", ExitCodes.AuditUnavailable),
         new(typeof(AuditDataException), "audit-damaged", ExitCodes.AuditBroken),
         new(typeof(AuditTextRefusedException), "audit-text-refused", ExitCodes.BadInput),
         new(typeof(CheckpointAnchorFileException), "audit-anchor-damaged", ExitCodes.AuditBroken),
@@ -30,14 +30,13 @@ internal static class FailureTable
         new(typeof(BatchKeyFileException), "batch-key", ExitCodes.Keys),
         new(typeof(ActorRequiredException), "actor-required", ExitCodes.BadInput),
         new(typeof(PublicKeyFileException), "public-key", ExitCodes.BadInput),
-        new(typeof(FileNotFoundException), "file-not-found", ExitCodes.BadInput),
-        new(typeof(DirectoryNotFoundException), "folder-not-found", ExitCodes.BadInput),
-        new(typeof(UnauthorizedAccessException), "access-denied", ExitCodes.BadInput),
+        // Paths are not repeated: a folder or file name can carry a patient's name.
+        new(typeof(FileNotFoundException), "file-not-found", ExitCodes.BadInput, _ => "a file given was not found (its path is not shown)."),
+        new(typeof(DirectoryNotFoundException), "folder-not-found", ExitCodes.BadInput, _ => "a folder given was not found (its path is not shown)."),
+        new(typeof(UnauthorizedAccessException), "access-denied", ExitCodes.BadInput, _ => "a file or folder given could not be read or written: permission denied (its path is not shown)."),
+        new(typeof(System.Data.Common.DbException), "storage", ExitCodes.Storage, e => $"the database could not be read or written ({e.GetType().Name})."),
         new(typeof(OperationCanceledException), "cancelled", ExitCodes.Cancelled, _ => "cancelled."),
     ];
-
-    /// <summary>Every row, for documentation and the test that each exit code is reachable.</summary>
-    public static IReadOnlyList<Failure> All => Rows;
 
     public static Failure? Find(Exception exception) => Array.Find(Rows, row => row.Type.IsInstanceOfType(exception));
 

@@ -25,6 +25,7 @@ try
     var unbindable = ConfigurationCheck.Problems(builder.Configuration, "Face", typeof(FaceEngineOptions))
         .Concat(ConfigurationCheck.Problems(builder.Configuration, "Storage", typeof(StorageOptions)))
         .Concat(ConfigurationCheck.Problems(builder.Configuration, "Audit", typeof(AuditChainOptions)))
+        .Concat(ConfigurationCheck.Problems(builder.Configuration, "Deid", typeof(DeidOptions)))
         .ToList();
     if (unbindable.Count > 0)
     {

@@ -9,16 +9,8 @@ public static class FaceServiceCollectionExtensions
     /// <summary>Registers the face engine; options are validated when the host starts.</summary>
     public static IServiceCollection AddFaceEngine(this IServiceCollection services, string configurationSection)
     {
-        services.AddOptions<FaceEngineOptions>()
-            .BindConfiguration(configurationSection)
-            .ValidateDataAnnotations()
-            .Validate(o => o.Quality is not null && o.Liveness is not null, "Face:Quality and Face:Liveness must be objects.")
-            .Validate(
-                o => o.Detector is ModelIds.FacepluginDetector or ModelIds.BlazeFaceDetector,
-                $"Face:Detector must be '{ModelIds.FacepluginDetector}' or '{ModelIds.BlazeFaceDetector}'.")
-            .ValidateOnStart();
-        // ValidateDataAnnotations does not look inside nested objects (Quality, Liveness); this does.
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FaceEngineOptions>>(new NestedFaceOptionsValidation(configurationSection)));
+        services.AddOptions<FaceEngineOptions>().BindConfiguration(configurationSection).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FaceEngineOptions>>(new FaceOptionsValidation(configurationSection)));
         services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<FaceEngineOptions>>().Value;

@@ -1,7 +1,7 @@
 namespace Visage.Storage;
 
 /// <summary>The store cannot do what was asked (schema newer than this build, a busy WAL, a missing row); the message says what to do.</summary>
-public sealed class StorageException : Exception
+public class StorageException : Exception
 {
     public StorageException(string message)
         : base(message)

@@ -39,39 +39,39 @@ public sealed class StorageOptions
         }
     }
 
-    /// <summary>Problems that would stop Visage from starting, each with the setting to fix.</summary>
-    public IEnumerable<string> Validate()
+    /// <summary>Problems that would stop Visage from starting, each with the setting to fix (under <paramref name="section"/>).</summary>
+    public IEnumerable<string> Validate(string section = "Storage")
     {
         if (Provider is not ("sqlite" or "postgres"))
         {
-            yield return $"Storage:Provider must be 'sqlite' or 'postgres', not '{Provider}'.";
+            yield return $"{section}:Provider must be 'sqlite' or 'postgres', not '{Provider}'.";
         }
 
         if (Provider == "postgres" && string.IsNullOrWhiteSpace(Postgres))
         {
-            yield return "Storage:Postgres (an Npgsql connection string) is required when Storage:Provider is 'postgres'.";
+            yield return $"{section}:Postgres (an Npgsql connection string) is required when {section}:Provider is 'postgres'.";
         }
 
         if (!string.IsNullOrWhiteSpace(DataDirectory) && File.Exists(DataDirectory))
         {
-            yield return "Storage:DataDirectory names a file; it must be a folder (created 0700 when missing).";
+            yield return $"{section}:DataDirectory names a file; it must be a folder (created 0700 when missing).";
         }
 
         if (Keys is null || Keys.Provider is not ("file" or "pkcs11"))
         {
-            yield return "Storage:Keys:Provider must be 'file' or 'pkcs11'.";
+            yield return $"{section}:Keys:Provider must be 'file' or 'pkcs11'.";
         }
         else if (Keys.Provider == "pkcs11" && (string.IsNullOrWhiteSpace(Keys.Pkcs11Library) || string.IsNullOrWhiteSpace(Keys.Pkcs11Token) || string.IsNullOrEmpty(Keys.Pkcs11Pin)))
         {
-            yield return "Storage:Keys:Pkcs11Library, Pkcs11Token and Pkcs11Pin (set the PIN through VISAGE_Storage__Keys__Pkcs11Pin) are required for the pkcs11 key provider.";
+            yield return $"{section}:Keys:Pkcs11Library, Pkcs11Token and Pkcs11Pin (set the PIN through the environment, e.g. VISAGE_Storage__Keys__Pkcs11Pin) are required for the pkcs11 key provider.";
         }
         else if (Keys.Provider == "pkcs11" && Path.IsPathRooted(Keys.Pkcs11Library) && !System.IO.File.Exists(Keys.Pkcs11Library))
         {
-            yield return "Storage:Keys:Pkcs11Library names no file; give the PKCS#11 module's path (e.g. /usr/lib/softhsm/libsofthsm2.so).";
+            yield return $"{section}:Keys:Pkcs11Library names no file; give the PKCS#11 module's path (e.g. /usr/lib/softhsm/libsofthsm2.so).";
         }
         else if (Keys.Provider == "file" && !string.IsNullOrWhiteSpace(Keys.File) && Directory.Exists(Keys.File))
         {
-            yield return "Storage:Keys:File names a folder; it must be the key file's path (created 0600 when missing), or unset for visage.keys in the data directory.";
+            yield return $"{section}:Keys:File names a folder; it must be the key file's path (created 0600 when missing), or unset for visage.keys in the data directory.";
         }
     }
 }

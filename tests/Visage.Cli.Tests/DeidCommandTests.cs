@@ -262,6 +262,18 @@ public sealed partial class DeidCommandTests : IDisposable
         Assert.Contains("| kept.dcm | " + name + " | qa-7 |", await File.ReadAllTextAsync(Path.Combine(output + ".deid", "summary.md")), StringComparison.Ordinal);
         var unknown = await VisageProcess.RunAsync(root.FullName, "deid", "release", output, name, "--reviewer", "qa-7");
         Assert.True(unknown.ExitCode == 2, unknown.Output);
+
+        // The audit log: the batch recorded the kept file as quarantined; the release recorded the file before moving
+        // it and then its success; the refused second release started and failed without touching a file.
+        await using var database = Visage.Storage.ProtectedStore.OpenDatabase(new Visage.Storage.StorageOptions { DataDirectory = root.FullName });
+        var records = (await new Visage.Audit.AuditQueries(database).ByTimeRangeAsync(DateTimeOffset.UnixEpoch, DateTimeOffset.UtcNow.AddDays(1), 0, 1000)).Records;
+        Assert.Contains(records, r => r.Action == "deid.dicom.file" && r.Outcome == "quarantined");
+        var releases = records.Where(r => r.Action.StartsWith("deid.release", StringComparison.Ordinal)).ToList();
+        Assert.Equal(
+            ["deid.release started", "deid.release.file started", "deid.release success", "deid.release started", "deid.release failure"],
+            releases.Select(r => $"{r.Action} {r.Outcome}"));
+        Assert.Equal($"releasing {name}", releases[1].Reason);
+        Assert.Equal("reviewer qa-7", releases[0].Reason);
     }
 
     /// <summary>Live (not zombie) processes whose environment has <see cref="MarkVariable"/>=<paramref name="mark"/>: the batch and every worker it started.</summary>

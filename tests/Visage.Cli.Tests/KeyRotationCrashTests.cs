@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
+using Visage.Audit;
 using Visage.Gallery;
 using Visage.Protection;
 using Visage.Storage;
@@ -65,6 +66,21 @@ public sealed class KeyRotationCrashTests : IDisposable
             var remaining = await store.Store.GetSubjectsNotWrappedUnderAsync(version: 0, limit: total + 1);
             Assert.Equal(total, remaining.Count);
             Assert.All(remaining, s => store.Keys.Unwrap(s.WrappedKey, System.Text.Encoding.ASCII.GetBytes($"visage/subject-key|{s.SubjectId:N}|{s.KeyId:N}"), "s"));
+
+            // The audit log tells the story: the killed run started and committed batches but has no outcome; the
+            // second run says it resumed, records its batches and succeeds; the chain is intact.
+            var records = (await new AuditQueries(store.Database).ByTimeRangeAsync(DateTimeOffset.UnixEpoch, DateTimeOffset.UtcNow.AddDays(1), 0, AuditQueries.MaxPageSize)).Records;
+            var runs = records.Where(r => r.Action == "keys.rotate" && r.Outcome == AuditedOperation.Started).Select(r => r.CorrelationId).ToList();
+            Assert.Equal(2, runs.Count);
+            var killed = records.Where(r => r.CorrelationId == runs[0]).ToList();
+            var resumed = records.Where(r => r.CorrelationId == runs[1]).ToList();
+            Assert.Contains(killed, r => r.Action == "keys.rotate.target");
+            Assert.Contains(killed, r => r.Action == "keys.rotate.batch");
+            Assert.DoesNotContain(killed, r => r.Action == "keys.rotate" && r.Outcome != AuditedOperation.Started);
+            Assert.Contains(resumed, r => r.Action == "keys.rotate.resumed" && r.ModelVersion == "kek-v2");
+            Assert.Equal((total - afterKill + 9) / 10, resumed.Count(r => r.Action == "keys.rotate.batch"));
+            Assert.Equal(("keys.rotate", AuditedOperation.Success), (resumed[^1].Action, resumed[^1].Outcome));
+            Assert.True((await AuditVerifier.VerifyAsync(store.Database, store.Keys.ExportSigningPublicKey())).IsIntact);
         }
     }
 

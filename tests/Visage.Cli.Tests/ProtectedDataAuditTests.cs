@@ -16,7 +16,8 @@ namespace Visage.Cli.Tests;
 public abstract class ProtectedDataAuditTests : IDisposable
 {
     private const int AuditUnavailableExit = 14;
-    private readonly DirectoryInfo root = Directory.CreateTempSubdirectory("visage-audited-");
+    // Under the test's own folder, not /tmp: the immutable attribute the read-only test sets needs a real file system.
+    private readonly DirectoryInfo root = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "scratch", $"audited-{Guid.NewGuid():N}"));
 
     protected string Data => Path.Combine(root.FullName, "data");
 
@@ -40,6 +41,7 @@ public abstract class ProtectedDataAuditTests : IDisposable
         var subjects = await EnrolAsync(options, 3);
         var deleted = subjects[0];
 
+        await RunOkAsync(options, "db", "migrate", "--actor", "ops-1");
         await RunOkAsync(options, "models", "verify", "--actor", "ops-1");
         await RunOkAsync(options, "keys", "rotate", "--batch-size", "1", "--actor", "ops-1");
         await RunOkAsync(options, "templates", "renew", "--batch-size", "1", "--actor", "ops-2");
@@ -49,6 +51,9 @@ public abstract class ProtectedDataAuditTests : IDisposable
         var verify = await RunOkAsync(options, "audit", "verify");
 
         var records = await ReadAuditAsync(options);
+        var migration = Assert.Single(records, r => r.Action == "db.migrate");
+        Assert.Equal(("ops-1", AuditedOperation.Success), (migration.Actor, migration.Outcome));
+        Assert.StartsWith("schema 2 -> 2, 0 applied", migration.Reason, StringComparison.Ordinal);
         AssertOperation(records, "models.verify", "ops-1", "operations", steps: 0);
         var rotation = AssertOperation(records, "keys.rotate", "ops-1", "operations", steps: 1 + 1 + 3);
         Assert.Contains(rotation, r => r.Action == "keys.rotate.target" && r.ModelVersion == "kek-v2");
@@ -167,7 +172,7 @@ public abstract class ProtectedDataAuditTests : IDisposable
         return json.RootElement.GetProperty("certificateId").GetGuid();
     }
 
-    private static async Task<List<Guid>> EnrolAsync(StorageOptions options, int count)
+    protected static async Task<List<Guid>> EnrolAsync(StorageOptions options, int count)
     {
         await using var store = await ProtectedStore.OpenAsync(options);
         var subjects = new List<Guid>();
@@ -180,7 +185,7 @@ public abstract class ProtectedDataAuditTests : IDisposable
     }
 
     /// <summary>What each command could change: every subject's templates, the key versions wrapping the keys, the transform version.</summary>
-    private static async Task<string> SnapshotAsync(StorageOptions options, List<Guid> subjects)
+    protected static async Task<string> SnapshotAsync(StorageOptions options, List<Guid> subjects)
     {
         await using var store = await ProtectedStore.OpenAsync(options);
         var parts = new List<string> { $"transform {store.Vault.TransformVersion}" };
@@ -218,9 +223,9 @@ public abstract class ProtectedDataAuditTests : IDisposable
         await command.ExecuteNonQueryAsync();
     }
 
-    private ProcessStartInfo Start(StorageOptions options, params string[] arguments) => VisageProcess.StartInfo(Data, options, arguments);
+    protected ProcessStartInfo Start(StorageOptions options, params string[] arguments) => VisageProcess.StartInfo(Data, options, arguments);
 
-    private async Task<string> RunOkAsync(StorageOptions options, params string[] arguments)
+    protected async Task<string> RunOkAsync(StorageOptions options, params string[] arguments)
     {
         var (exitCode, output) = await VisageProcess.RunAsync(Start(options, arguments));
         Assert.True(exitCode == 0, $"{string.Join(' ', arguments)}: exit {exitCode}: {output}");
@@ -228,8 +233,69 @@ public abstract class ProtectedDataAuditTests : IDisposable
     }
 }
 
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class SqliteProtectedDataAuditTests : ProtectedDataAuditTests
 {
+    /// <summary>
+    /// The database file itself read-only: 0400 for an ordinary user, the immutable attribute for root (whom modes do not
+    /// stop). Every operation is refused before its started record, with exit 14, and the store is as it was.
+    /// </summary>
+    [Fact]
+    public async Task AReadOnlyDatabaseFile_RefusesEveryOperation_AndChangesNothing()
+    {
+        var options = await CreateStoreOptionsAsync();
+        var subjects = await EnrolAsync(options, 2);
+        await RunOkAsync(options, "models", "verify");
+        var before = await SnapshotAsync(options, subjects);
+        var database = Path.Combine(Data, "visage.db");
+        var bytes = await File.ReadAllBytesAsync(database);
+        var asRoot = Environment.UserName == "root";
+        await SetReadOnlyAsync(database, asRoot, readOnly: true);
+        List<(string Name, (int ExitCode, string Output) Run)> runs;
+        try
+        {
+            runs =
+            [
+                ("subjects delete", await VisageProcess.RunAsync(Start(options, "subjects", "delete", subjects[0].ToString(), "--reason", "withdrawn"))),
+                ("keys rotate", await VisageProcess.RunAsync(Start(options, "keys", "rotate"))),
+                ("templates renew", await VisageProcess.RunAsync(Start(options, "templates", "renew"))),
+                ("audit disclosures", await VisageProcess.RunAsync(Start(options, "audit", "disclosures", subjects[1].ToString()))),
+            ];
+            Assert.Equal(bytes, await File.ReadAllBytesAsync(database));
+        }
+        finally
+        {
+            await SetReadOnlyAsync(database, asRoot, readOnly: false);
+        }
+
+        foreach (var (name, run) in runs)
+        {
+            Assert.True(run.ExitCode == 14, $"{name}: exit {run.ExitCode}: {run.Output}");
+            Assert.Contains("readonly database", CliOutput.Unwrapped(run.Output), StringComparison.Ordinal);
+            Assert.Contains("Nothing was done", CliOutput.Unwrapped(run.Output), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(before, await SnapshotAsync(options, subjects));
+        await RunOkAsync(options, "audit", "verify");
+    }
+
+    private static async Task SetReadOnlyAsync(string path, bool asRoot, bool readOnly)
+    {
+        if (!asRoot)
+        {
+            File.SetUnixFileMode(path, readOnly ? UnixFileMode.UserRead : UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            return;
+        }
+
+        var chattr = new ProcessStartInfo("chattr") { RedirectStandardError = true, UseShellExecute = false };
+        chattr.ArgumentList.Add(readOnly ? "+i" : "-i");
+        chattr.ArgumentList.Add(path);
+        using var process = Process.Start(chattr)!;
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"chattr {string.Join(' ', chattr.ArgumentList)}: {error}");
+    }
+
     protected override string RefuseAuditWritesSql => "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_records BEGIN SELECT RAISE(ABORT, 'audit store refuses writes'); END;";
 
     protected override string AllowAuditWritesSql => "DROP TRIGGER refuse_audit;";

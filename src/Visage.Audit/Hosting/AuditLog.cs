@@ -6,7 +6,8 @@ namespace Visage.Audit;
 
 /// <summary>
 /// The process's one <see cref="AuditChain"/> (one writer per database), opened on the store's database and keys on
-/// first use or at start by <see cref="AuditLogStartup"/>, screened by the registered <see cref="IAuditTextScreen"/>,
+/// first use or at start by <see cref="AuditLogStartup"/>, screened by the registered <see cref="IAuditTextScreen"/> (it
+/// refuses to open without one),
 /// closed (final checkpoint signed) when the host's services are disposed, before the store it writes to.
 /// </summary>
 public sealed class AuditLog(
@@ -32,7 +33,18 @@ public sealed class AuditLog(
         }
 
         var protectedStore = await store.OpenAsync(cancellationToken);
-        return await chain.GetAsync(token => OpenChainAsync(protectedStore, writerWait, token), cancellationToken);
+        try
+        {
+            return await chain.GetAsync(token => OpenChainAsync(protectedStore, writerWait, token), cancellationToken);
+        }
+        catch (ExclusiveRoleTakenException ex)
+        {
+            throw new AuditUnavailableException($"The audit log cannot be written: {ex.Message}", ex);
+        }
+        catch (DbException ex)
+        {
+            throw new AuditUnavailableException($"The audit log could not be opened ({ex.Message.Trim()}).", ex);
+        }
     }
 
     /// <summary>
@@ -62,6 +74,9 @@ public sealed class AuditLog(
     private async Task<AuditChain> OpenChainAsync(ProtectedStore protectedStore, TimeSpan writerWait, CancellationToken cancellationToken)
     {
         var configured = options.Value;
+        // Fail closed: the reason is the log's only free text and is kept in clear for years.
+        var screen = configured.TextScreen ?? screens.LastOrDefault()
+            ?? throw new InvalidOperationException("The audit log needs a text screen for its reasons: register one (AddDeidentification registers the PHI screen).");
         var chainOptions = new AuditChainOptions
         {
             CheckpointEveryRecords = configured.CheckpointEveryRecords,
@@ -72,7 +87,7 @@ public sealed class AuditLog(
             AnchorFile = configured.AnchorFile is { Length: > 0 } anchor
                 ? Path.GetFullPath(anchor)
                 : CheckpointAnchorLocation.For(protectedStore.Database, storage.Value.ResolveDataDirectory()),
-            TextScreen = configured.TextScreen ?? screens.LastOrDefault(),
+            TextScreen = screen,
         };
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (true)
@@ -81,7 +96,7 @@ public sealed class AuditLog(
             {
                 return await AuditChain.OpenAsync(protectedStore.Database, protectedStore.Keys, chainOptions, cancellationToken);
             }
-            catch (StorageException) when (waited.Elapsed < writerWait)
+            catch (ExclusiveRoleTakenException) when (waited.Elapsed < writerWait)
             {
                 await Task.Delay(WriterRetry, cancellationToken);
             }

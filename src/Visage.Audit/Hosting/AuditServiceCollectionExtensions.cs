@@ -8,8 +8,9 @@ public static class AuditServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the audit log on the protected store (call <c>AddProtectedStore</c> too): <see cref="AuditChainOptions"/>
-    /// bound from <paramref name="configurationSection"/> and validated at start, the one <see cref="AuditLog"/>, and a
-    /// hosted service that opens the chain at start. An <see cref="IAuditTextScreen"/> registered by another library
+    /// bound from <paramref name="configurationSection"/> and validated at start, the one <see cref="AuditLog"/>, the audited
+    /// operations on protected data (<see cref="AuditedSubjects"/>, <see cref="AuditedKeyMaintenance"/>,
+    /// <see cref="AuditedDisclosures"/>), and a hosted service that opens the chain at start. An <see cref="IAuditTextScreen"/> registered by another library
     /// (de-identification's PHI screen) screens every entry's reason.
     /// </summary>
     public static IServiceCollection AddAuditLog(this IServiceCollection services, string configurationSection = "Audit")
@@ -18,6 +19,9 @@ public static class AuditServiceCollectionExtensions
         services.AddOptions<AuditChainOptions>().BindConfiguration(configurationSection).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditChainOptions>>(new AuditOptionsValidation(configurationSection)));
         services.TryAddSingleton<AuditLog>();
+        services.TryAddSingleton<AuditedSubjects>();
+        services.TryAddSingleton<AuditedKeyMaintenance>();
+        services.TryAddSingleton<AuditedDisclosures>();
         services.AddHostedService<AuditLogStartup>();
         return services;
     }

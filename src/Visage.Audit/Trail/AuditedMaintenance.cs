@@ -4,8 +4,9 @@ using Visage.Storage;
 namespace Visage.Audit;
 
 /// <summary>Records a key maintenance's start (or resumption) and each committed batch under its <see cref="AuditedOperation"/>.</summary>
-public sealed class AuditedMaintenance(AuditedOperation operation) : IMaintenanceJournal
+internal sealed class AuditedMaintenance(AuditedOperation operation) : IMaintenanceJournal
 {
+    // The batch has committed: its record is not cancellable (AuditedOperation.StepAsync).
     public async Task StartedAsync(MaintenanceStart start, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(start);
@@ -13,8 +14,7 @@ public sealed class AuditedMaintenance(AuditedOperation operation) : IMaintenanc
             start.Resumed ? "resumed" : "target",
             AuditedOperation.Success,
             string.Create(CultureInfo.InvariantCulture, $"{(start.Resumed ? "resuming an interrupted run" : "new target")}: {start.Total} to re-key"),
-            version: start.Version,
-            cancellationToken: cancellationToken);
+            version: start.Version);
     }
 
     public async Task BatchCommittedAsync(MaintenanceBatch batch, CancellationToken cancellationToken)
@@ -24,7 +24,6 @@ public sealed class AuditedMaintenance(AuditedOperation operation) : IMaintenanc
             "batch",
             AuditedOperation.Success,
             string.Create(CultureInfo.InvariantCulture, $"batch {batch.Number} committed: {batch.Done} of {batch.Total}"),
-            version: batch.Version,
-            cancellationToken: cancellationToken);
+            version: batch.Version);
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Visage.Gallery;
 
 namespace Visage.Audit;
@@ -56,32 +55,58 @@ public sealed class AuditedOperation : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentException.ThrowIfNullOrWhiteSpace(action);
         var operation = new AuditedOperation(log, actor, action, purpose, subject, version, Guid.NewGuid().ToString("N"));
-        await operation.AppendAsync(action, Started, reason, version, cancellationToken);
+        try
+        {
+            await operation.AppendAsync(action, Started, reason, version, cancellationToken);
+        }
+        catch (AuditUnavailableException ex)
+        {
+            throw new AuditUnavailableException($"{ex.Message} Nothing was done: {action} was not started.", ex);
+        }
+
         return operation;
     }
 
-    /// <summary>One step (a committed batch, a file): <c>{action}.{step}</c> with its own outcome.</summary>
-    public Task<AuditRecord> StepAsync(string step, string outcome, string? reason, string? subject = null, string? version = null, CancellationToken cancellationToken = default) =>
-        AppendAsync($"{Action}.{step}", outcome, reason, version ?? Version, cancellationToken, subject);
-
-    public Task<AuditRecord> SucceededAsync(string? reason = null, string? version = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The one record of an operation that has to happen before the audit log can take records (a schema migration
+    /// creates the log's own tables): its outcome, written as soon as the log opens.
+    /// </summary>
+    public static async Task<AuditRecord> RecordDoneAsync(AuditLog log, AuditActor actor, string action, Purposes purpose, string reason, string? version = null)
     {
-        concluded = true;
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(actor);
+        var entry = new AuditEntry(actor.Id, actor.Role, action, purpose, null, Success, reason, version, Guid.NewGuid().ToString("N"), null);
+        try
+        {
+            return await log.AppendAsync(entry, CancellationToken.None);
+        }
+        catch (AuditUnavailableException ex)
+        {
+            throw new AuditUnavailableException($"{ex.Message} {action} was carried out, but could not be recorded.", ex);
+        }
+    }
+
+    /// <summary>
+    /// One step (a committed batch, a file): <c>{action}.{step}</c> with its own outcome. Not cancellable: the step has
+    /// happened, and a record half-sent is worse than one late.
+    /// </summary>
+    public Task<AuditRecord> StepAsync(string step, string outcome, string? reason, string? subject = null, string? version = null) =>
+        AfterTheFactAsync($"{Action}.{step}", outcome, reason, version ?? Version, subject);
+
+    /// <summary>The operation has happened: recorded without cancellation; a log that refuses it says so.</summary>
+    public async Task<AuditRecord> SucceededAsync(string? reason = null, string? version = null)
+    {
         Version = version ?? Version;
-        return AppendAsync(Action, Success, reason, Version, cancellationToken);
-    }
-
-    public Task<AuditRecord> FailedAsync(string reason, CancellationToken cancellationToken = default)
-    {
+        var record = await AfterTheFactAsync(Action, Success, reason, Version, null);
         concluded = true;
-        return AppendAsync(Action, Failure, reason, Version, cancellationToken);
+        return record;
     }
 
-    /// <summary>A failure reason that names the kind of error, never its message (which may carry a path or input).</summary>
-    public static string ReasonFor(Exception exception)
+    public async Task<AuditRecord> FailedAsync(string reason)
     {
-        ArgumentNullException.ThrowIfNull(exception);
-        return exception is OperationCanceledException ? "cancelled" : string.Create(CultureInfo.InvariantCulture, $"error {exception.GetType().Name}");
+        var record = await AfterTheFactAsync(Action, Failure, reason, Version, null);
+        concluded = true;
+        return record;
     }
 
     public async ValueTask DisposeAsync()
@@ -100,6 +125,18 @@ public sealed class AuditedOperation : IAsyncDisposable
         catch (Exception)
 #pragma warning restore CA1031
         {
+        }
+    }
+
+    private async Task<AuditRecord> AfterTheFactAsync(string action, string outcome, string? reason, string? version, string? subject)
+    {
+        try
+        {
+            return await AppendAsync(action, outcome, reason, version, CancellationToken.None, subject);
+        }
+        catch (AuditUnavailableException ex)
+        {
+            throw new AuditUnavailableException($"{ex.Message} {Action} was carried out up to this point, but its '{outcome}' record could not be written (correlation id {CorrelationId}; its 'started' record stands).", ex);
         }
     }
 

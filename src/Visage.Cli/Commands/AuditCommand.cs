@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
 using Visage.Audit;
-using Visage.Gallery;
 using Visage.Storage;
 
 namespace Visage.Cli.Commands;
@@ -29,22 +28,8 @@ internal static class AuditCommand
         var disclosures = new Command("disclosures", "Every audit record about one subject (the basis of an accounting of disclosures); the export is itself audited.") { subject, format };
         disclosures.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
-            var store = await services.GetRequiredService<ProtectedStoreLifetime>().OpenAsync(cancellationToken);
-            var id = parse.GetValue(subject);
             var chosen = parse.GetValue(format)!;
-            await using var operation = await AuditedOperation.BeginAsync(
-                services.GetRequiredService<AuditLog>(), ActorOption.Resolve(parse), "audit.disclosures", Purposes.SecurityReview, id.ToString(), reason: $"format {chosen}", cancellationToken: cancellationToken);
-            var queries = new AuditQueries(store.Database);
-            var records = new List<AuditRecord>();
-            long? after = 0;
-            while (after is not null)
-            {
-                var page = await queries.BySubjectAsync(id.ToString(), after.Value, AuditQueries.MaxPageSize, cancellationToken);
-                records.AddRange(page.Records);
-                after = page.NextAfter;
-            }
-
-            await operation.SucceededAsync(string.Create(CultureInfo.InvariantCulture, $"format {chosen}, {records.Count} records"), cancellationToken: cancellationToken);
+            var records = await services.GetRequiredService<AuditedDisclosures>().ForSubjectAsync(ActorOption.Resolve(parse), parse.GetValue(subject), chosen, cancellationToken);
             switch (chosen)
             {
                 case "fhir":

@@ -2,12 +2,12 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Spectre.Console;
 using Visage.Audit;
 using Visage.Deid;
 using Visage.Deid.Batch;
 using Visage.Deid.Reports;
-using Visage.Gallery;
 
 namespace Visage.Cli.Commands;
 
@@ -23,7 +23,7 @@ internal static class DeidCommand
 
     public static Command Create(IServiceProvider services)
     {
-        var common = new CommonOptions();
+        var common = new CommonOptions(services.GetRequiredService<IOptions<DeidOptions>>().Value.Workers);
 
         var faces = Choice("--faces", "Faces to redact: all, all-but-largest (keep the patient's own) or none.", "all", "all-but-largest", "none");
         var style = Choice("--style", "How regions are hidden: box, blur or pixelate.", "box", "blur", "pixelate");
@@ -96,17 +96,13 @@ internal static class DeidCommand
         {
             var folder = parse.GetValue(output)!.FullName;
             var folders = DeidPipeline.FoldersFor(folder);
-            var checkedBy = parse.GetValue(reviewer)!;
-            await using var operation = await AuditedOperation.BeginAsync(
-                services.GetRequiredService<AuditLog>(), ActorOption.Resolve(parse), "deid.release", Purposes.Operations, reason: $"reviewer {checkedBy}", cancellationToken: cancellationToken);
-            foreach (var name in parse.GetValue(names)!)
+            var released = await services.GetRequiredService<DeidPipeline>().ReleaseAsync(
+                ActorOption.Resolve(parse), folder, parse.GetValue(names)!, parse.GetValue(reviewer)!, cancellationToken);
+            foreach (var file in released)
             {
-                var released = DeidPipeline.Release(folder, name, checkedBy);
-                await operation.StepAsync("file", AuditedOperation.Success, $"released {released.Output}", cancellationToken: cancellationToken);
-                AnsiConsole.MarkupLineInterpolated($"released [blue]{released.Output}[/] into {folders.Output} ({released.Findings.Count} finding(s) checked by the reviewer, recorded in its report)");
+                AnsiConsole.MarkupLineInterpolated($"released [blue]{file.Output}[/] into {folders.Output} ({file.Findings.Count} finding(s) checked by the reviewer, recorded in its report)");
             }
 
-            await operation.SucceededAsync(cancellationToken: cancellationToken);
             return ExitCodes.Success;
         }));
         return release;
@@ -128,39 +124,32 @@ internal static class DeidCommand
             RetryFailed = parse.GetValue(common.RetryFailed),
         };
         var pipeline = services.GetRequiredService<DeidPipeline>();
-        var action = kind == DeidKind.Photos ? "deid.photos" : "deid.dicom";
-        await using var operation = await AuditedOperation.BeginAsync(
-            services.GetRequiredService<AuditLog>(), ActorOption.Resolve(parse), action, Purposes.Operations, cancellationToken: cancellationToken);
+        var actor = ActorOption.Resolve(parse);
         DeidBatchReport report;
         try
         {
-            report = await RunWithProgressAsync(pipeline, job, new AuditedDeidJournal(operation), cancellationToken);
+            report = await RunWithProgressAsync(pipeline, job, actor, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             report = DeidPipeline.ReadReport(folders);
-            await operation.FailedAsync("cancelled; finished files kept", CancellationToken.None);
             PrintTotals(report, folders);
             AnsiConsole.MarkupLine("[yellow]cancelled[/]: finished files are kept; run the same command again to resume.");
             return ExitCodes.DeidIncomplete;
         }
 
-        var t = report.Totals;
-        await operation.SucceededAsync(
-            string.Create(CultureInfo.InvariantCulture, $"{t.Files} files: {t.Deidentified} de-identified, {t.Failed} failed, {t.Quarantined} quarantined, {t.NeedsReview} need review"),
-            cancellationToken: cancellationToken);
         PrintTotals(report, folders);
-        return t.Complete ? ExitCodes.Success : ExitCodes.DeidIncomplete;
+        return report.Totals.Complete ? ExitCodes.Success : ExitCodes.DeidIncomplete;
     }
 
-    private static async Task<DeidBatchReport> RunWithProgressAsync(DeidPipeline pipeline, DeidJob job, IDeidJournal journal, CancellationToken cancellationToken)
+    private static async Task<DeidBatchReport> RunWithProgressAsync(DeidPipeline pipeline, DeidJob job, AuditActor actor, CancellationToken cancellationToken)
     {
         var kind = job.Kind;
         var label = kind == DeidKind.Photos ? "de-identifying photos" : "de-identifying DICOM files";
         if (Console.IsOutputRedirected)
         {
             Console.WriteLine(label);
-            return await pipeline.RunAsync(job, journal, new DeidProgressLines(Console.Out), cancellationToken);
+            return await pipeline.RunAsync(job, actor, new DeidProgressLines(Console.Out), cancellationToken);
         }
 
         DeidBatchReport? report = null;
@@ -176,7 +165,7 @@ internal static class DeidCommand
                     task.Value = p.Done;
                     task.Description = string.Create(CultureInfo.InvariantCulture, $"{kind.ToString().ToLowerInvariant()} {p.Done}/{p.Total}, {p.Failed} failed");
                 });
-                report = await pipeline.RunAsync(job, journal, progress, cancellationToken);
+                report = await pipeline.RunAsync(job, actor, progress, cancellationToken);
                 task.Value = task.MaxValue;
             });
         return report!;
@@ -279,13 +268,13 @@ internal static class DeidCommand
     private static string Inv(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The arguments and options both kinds share.</summary>
-    private sealed class CommonOptions
+    private sealed class CommonOptions(int defaultWorkers)
     {
         public Argument<DirectoryInfo> Input { get; } = new("IN") { Description = "Folder of originals, read recursively (hidden files and links leaving it are skipped); never modified." };
 
         public Argument<DirectoryInfo> Output { get; } = new("OUT") { Description = "Release folder for de-identified files (flat, pseudonymous names); must not overlap IN." };
 
-        public Option<int> Workers { get; } = WorkersOption();
+        public Option<int> Workers { get; } = IntegerOption.Create("--workers", "Files de-identified in parallel (default: Deid:Workers, the processor count)", defaultWorkers, 1, DeidOptions.MaxWorkers);
 
         public Option<FileInfo?> Key { get; } = new("--key") { Description = "Batch key file (32 bytes, mode 0600), created if missing; share it between batches for consistent UIDs and dates (default: OUT.deid/batch.key)." };
 
@@ -295,7 +284,5 @@ internal static class DeidCommand
 
         public Option<FileInfo?> KnownValuesFile { get; } = new("--known-values-file") { Description = "A file of identifying values, one per line (keeps them out of shell history and the process list)." };
 
-        private static Option<int> WorkersOption() =>
-            IntegerOption.Create("--workers", "Files de-identified in parallel (default: processor count)", Environment.ProcessorCount, 1, 256);
     }
 }

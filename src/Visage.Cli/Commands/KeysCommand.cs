@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 using Visage.Audit;
-using Visage.Gallery;
 using Visage.Protection;
 using Visage.Storage;
 
@@ -45,15 +44,9 @@ internal static class KeysCommand
         {
             var size = parse.GetValue(batchSize);
             var lockWait = TimeSpan.FromSeconds(parse.GetValue(wait));
-            var store = await services.GetRequiredService<ProtectedStoreLifetime>().OpenAsync(cancellationToken);
             var actor = ActorOption.Resolve(parse);
-            var rotation = new KeyRotation(store.Store, store.Keys) { LockWait = lockWait };
-            // An audit log signs its checkpoints: a key file from before signing gets its key first (only while nothing is signed).
-            var signingKeyAdded = await rotation.EnsureSigningKeyAsync(cancellationToken);
-            var audit = services.GetRequiredService<AuditLog>();
-            await audit.OpenAsync(lockWait, cancellationToken);
-            await using var operation = await AuditedOperation.BeginAsync(
-                audit, actor, "keys.rotate", Purposes.Operations, version: SubjectsCommand.KeyVersion(store), reason: signingKeyAdded ? "signing key added" : null, cancellationToken: cancellationToken);
+            var maintenance = services.GetRequiredService<AuditedKeyMaintenance>();
+            var store = await services.GetRequiredService<ProtectedStoreLifetime>().OpenAsync(cancellationToken);
             RotationResult? result = null;
             await AnsiConsole.Progress().AutoClear(false).StartAsync(async context =>
             {
@@ -64,15 +57,11 @@ internal static class KeysCommand
                     task.MaxValue = Math.Max(1, p.Total);
                     task.Value = p.Done;
                 });
-                result = await new KeyRotation(store.Store, store.Keys) { LockWait = lockWait, Journal = new AuditedMaintenance(operation) }.RunAsync(size, progress, cancellationToken);
+                result = await maintenance.RotateAsync(actor, size, lockWait, progress, cancellationToken);
                 task.Value = task.MaxValue;
             });
 
-            await operation.SucceededAsync(
-                string.Create(CultureInfo.InvariantCulture, $"{result!.Rewrapped} keys re-wrapped{(result.Resumed ? " (resumed)" : string.Empty)}, {result.Retired.Count} versions retired, {result.Verified} verified"),
-                SubjectsCommand.KeyVersion(store),
-                cancellationToken);
-            AnsiConsole.MarkupLineInterpolated($"{(result.Resumed ? "resumed an interrupted rotation: " : string.Empty)}{result.Rewrapped:N0} keys now wrapped under version {result.TargetVersion}");
+            AnsiConsole.MarkupLineInterpolated($"{(result!.Resumed ? "resumed an interrupted rotation: " : string.Empty)}{result.Rewrapped:N0} keys now wrapped under version {result.TargetVersion}");
             AnsiConsole.MarkupLineInterpolated($"retired versions: {(result.Retired.Count == 0 ? "none" : string.Join(", ", result.Retired))}");
             AnsiConsole.MarkupLineInterpolated($"verified: every stored key ({result.Verified:N0}) unwraps with the keys as re-read from the '{store.Keys.Name}' provider");
             return ExitCodes.Success;

@@ -20,7 +20,7 @@ internal static class ModelsCommand
             await using var operation = await BeginAsync(services, parse, "models.fetch", store, cancellationToken);
             AnsiConsole.MarkupLineInterpolated($"models directory: [blue]{store.Directory}[/]");
             await new ModelPackageInstaller(store, line => AnsiConsole.WriteLine(line)).InstallAsync(cancellationToken);
-            return await VerifyAsync(store, operation, cancellationToken);
+            return await VerifyAsync(store, operation);
         }));
 
         var verify = new Command("verify", "Check every installed model file against the SHA-256 in models/manifest.json.");
@@ -28,7 +28,7 @@ internal static class ModelsCommand
         {
             var store = services.GetRequiredService<ModelStore>();
             await using var operation = await BeginAsync(services, parse, "models.verify", store, cancellationToken);
-            return await VerifyAsync(store, operation, cancellationToken);
+            return await VerifyAsync(store, operation);
         }));
 
         return new Command("models", "Manage the face models.") { fetch, verify };
@@ -40,7 +40,7 @@ internal static class ModelsCommand
     /// <summary>Every model as id@version/sha256-prefix, the versions a later recognition record names.</summary>
     private static string Versions(ModelStore store) => string.Join(",", store.Manifest.Models.Select(m => m.VersionId.ToString()));
 
-    private static async Task<int> VerifyAsync(ModelStore store, AuditedOperation operation, CancellationToken cancellationToken)
+    private static async Task<int> VerifyAsync(ModelStore store, AuditedOperation operation)
     {
         var table = new Table().AddColumns("model", "version", "role", "licence", "status");
         var failures = 0;
@@ -59,11 +59,11 @@ internal static class ModelsCommand
         var summary = string.Create(CultureInfo.InvariantCulture, $"{results.Count - failures} of {results.Count} models verified");
         if (failures == 0)
         {
-            await operation.SucceededAsync(summary, cancellationToken: cancellationToken);
+            await operation.SucceededAsync(summary);
         }
         else
         {
-            await operation.FailedAsync(summary, cancellationToken);
+            await operation.FailedAsync(summary);
         }
 
         AnsiConsole.Write(table);

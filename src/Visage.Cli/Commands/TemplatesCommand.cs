@@ -1,9 +1,7 @@
 using System.CommandLine;
-using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 using Visage.Audit;
-using Visage.Gallery;
 using Visage.Storage;
 
 namespace Visage.Cli.Commands;
@@ -20,26 +18,18 @@ internal static class TemplatesCommand
         {
             var size = parse.GetValue(batchSize);
             var lockWait = TimeSpan.FromSeconds(parse.GetValue(wait));
-            var store = await services.GetRequiredService<ProtectedStoreLifetime>().OpenAsync(cancellationToken);
             var actor = ActorOption.Resolve(parse);
-            var audit = services.GetRequiredService<AuditLog>();
-            await audit.OpenAsync(lockWait, cancellationToken);
-            await using var operation = await AuditedOperation.BeginAsync(
-                audit, actor, "templates.renew", Purposes.Operations, version: TransformVersion(store.Vault.TransformVersion), cancellationToken: cancellationToken);
+            var store = await services.GetRequiredService<ProtectedStoreLifetime>().OpenAsync(cancellationToken);
             var total = await store.Store.CountAsync("templates", cancellationToken);
             RenewalResult? result = null;
             await AnsiConsole.Progress().AutoClear(false).StartAsync(async context =>
             {
                 var task = context.AddTask("re-issuing templates", maxValue: Math.Max(1, total));
-                result = await new TemplateRenewal(store.Vault) { LockWait = lockWait, Journal = new AuditedMaintenance(operation) }.RunAsync(size, new SynchronousProgress<long>(done => task.Value = done), cancellationToken);
+                result = await services.GetRequiredService<AuditedKeyMaintenance>().RenewAsync(actor, size, lockWait, new SynchronousProgress<long>(done => task.Value = done), cancellationToken);
                 task.Value = task.MaxValue;
             });
 
-            await operation.SucceededAsync(
-                string.Create(CultureInfo.InvariantCulture, $"{result!.Reissued} templates re-issued{(result.Resumed ? " (resumed)" : string.Empty)}, {result.DestroyedTransformVersions.Count} transform keys destroyed"),
-                TransformVersion(result.TransformVersion),
-                cancellationToken);
-            AnsiConsole.MarkupLineInterpolated($"{(result.Resumed ? "resumed an interrupted renewal: " : string.Empty)}{result.Reissued:N0} templates re-issued under transform version {result.TransformVersion}");
+            AnsiConsole.MarkupLineInterpolated($"{(result!.Resumed ? "resumed an interrupted renewal: " : string.Empty)}{result.Reissued:N0} templates re-issued under transform version {result.TransformVersion}");
             AnsiConsole.MarkupLineInterpolated($"destroyed transform keys: {(result.DestroyedTransformVersions.Count == 0 ? "none" : string.Join(", ", result.DestroyedTransformVersions))}");
             AnsiConsole.MarkupLine("verified: every template decrypts through a freshly opened vault");
             AnsiConsole.MarkupLine("[yellow]running nodes must reload their gallery[/]");
@@ -49,5 +39,4 @@ internal static class TemplatesCommand
         return new Command("templates", "Manage protected templates.") { renew };
     }
 
-    private static string TransformVersion(int version) => string.Create(CultureInfo.InvariantCulture, $"transform-v{version}");
 }

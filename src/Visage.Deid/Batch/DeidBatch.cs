@@ -24,6 +24,7 @@ internal sealed partial class DeidBatch
     private const string AuditedSuccess = "success";
     private const string AuditedQuarantine = "quarantined";
     private const string AuditedFailure = "failure";
+    private const string UnreadableInput = "unreadable";
     private const string PartialMarker = ".partial";
     private const string StartedMarker = ".started";
     private readonly DeidFolders folders;
@@ -81,7 +82,8 @@ internal sealed partial class DeidBatch
             }
             else if (!retryFailed && File.Exists(StartedMarkerPath(pseudonym)))
             {
-                await RecordAsync(input, AuditedFailure, null, null, pseudonym);
+                // Its started marker stays whatever the journal does: this file must not be retried automatically.
+                await RecordAsync(await TryHashAsync(input), AuditedFailure, null, null, null);
                 reports[pseudonym] = Finish(pseudonym, DeidFileReport.Failed(
                     input.RelativePath,
                     "A previous run stopped while de-identifying this file (the process crashed or was killed); not retried automatically. Check the file, then rerun with --retry-failed."));
@@ -130,9 +132,12 @@ internal sealed partial class DeidBatch
     {
         string? partial = null;
         string? name = null;
+        string? hash = null;
         DeidFileReport report;
         try
         {
+            // Hashed before it is de-identified, so the record names the bytes that were processed.
+            hash = journal is null ? null : await HashAsync(input);
             var extension = deidentifier.OutputExtension(input.FullPath);
             if (!SafeExtension().IsMatch(extension))
             {
@@ -165,7 +170,7 @@ internal sealed partial class DeidBatch
         if (report.Status == DeidStatus.Deidentified && partial is not null && File.Exists(partial) && new FileInfo(partial).Length > 0)
         {
             OwnerOnlyFiles.Restrict(partial);
-            await RecordAsync(input, report.Findings.Count == 0 ? AuditedSuccess : AuditedQuarantine, name, partial, pseudonym);
+            await RecordAsync(hash, report.Findings.Count == 0 ? AuditedSuccess : AuditedQuarantine, name, partial, pseudonym);
             if (report.Findings.Count == 0)
             {
                 Delete(quarantined);
@@ -196,7 +201,7 @@ internal sealed partial class DeidBatch
             report = report.Status == DeidStatus.Deidentified
                 ? DeidFileReport.Failed(input.RelativePath, "The de-identifier reported success but wrote no output.")
                 : report with { Input = input.RelativePath, Output = null, Quarantined = null };
-            await RecordAsync(input, AuditedFailure, null, null, pseudonym);
+            await RecordAsync(hash, AuditedFailure, null, null, pseudonym);
         }
 
         return Finish(pseudonym, report);
@@ -206,7 +211,9 @@ internal sealed partial class DeidBatch
     /// Tells the journal before anything is released or reported; if it cannot take the record the file is left undone
     /// (no partial, no started marker) and the batch stops. Not cancellable: a record half-sent is worse than one late.
     /// </summary>
-    private async Task RecordAsync(InputFile input, string outcome, string? outputName, string? partial, string pseudonym)
+    /// <param name="hash">The input's SHA-256, or null when it could not be read (recorded as <c>unreadable</c>).</param>
+    /// <param name="pseudonym">The file whose started marker goes when the journal fails (so a rerun redoes it); null keeps it.</param>
+    private async Task RecordAsync(string? hash, string outcome, string? outputName, string? partial, string? pseudonym)
     {
         if (journal is null)
         {
@@ -215,19 +222,35 @@ internal sealed partial class DeidBatch
 
         try
         {
-            string hash;
-            await using (var stream = new FileStream(input.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true))
-            {
-                hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, CancellationToken.None));
-            }
-
-            await journal.FileFinishedAsync(new DeidFileRecord(hash, outputName, outcome), CancellationToken.None);
+            await journal.FileFinishedAsync(new DeidFileRecord(hash ?? UnreadableInput, outputName, outcome), CancellationToken.None);
         }
         catch
         {
             Delete(partial);
-            Delete(StartedMarkerPath(pseudonym));
+            if (pseudonym is not null)
+            {
+                Delete(StartedMarkerPath(pseudonym));
+            }
+
             throw;
+        }
+    }
+
+    private static async Task<string> HashAsync(InputFile input)
+    {
+        await using var stream = new FileStream(input.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, CancellationToken.None));
+    }
+
+    private static async Task<string?> TryHashAsync(InputFile input)
+    {
+        try
+        {
+            return await HashAsync(input);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 

@@ -12,6 +12,20 @@ namespace Visage.Deid.Batch;
 /// </summary>
 internal static partial class QuarantineRelease
 {
+    /// <summary>
+    /// Refuses a name that is not one of our pseudonymous output names (so nothing typed reaches the audit log) or that
+    /// is not held in this batch's quarantine.
+    /// </summary>
+    public static void Check(DeidFolders folders, string name)
+    {
+        ArgumentNullException.ThrowIfNull(folders);
+        ArgumentNullException.ThrowIfNull(name);
+        if (!OutputName().IsMatch(name) || !File.Exists(Path.Combine(folders.Quarantine, name)))
+        {
+            throw new DeidFolderException("No quarantined output of that name in this output folder's .deid/quarantine.");
+        }
+    }
+
     /// <summary>Releases <paramref name="name"/> (a quarantined output's file name) and returns its updated report.</summary>
     /// <param name="reviewer">An operator id (letters, digits, <c>. _ @ -</c>), never free text that could hold PHI.</param>
     public static DeidFileReport Release(DeidFolders folders, string name, string reviewer, DateTimeOffset now)

@@ -57,6 +57,17 @@ public static class OwnerOnlyFiles
     /// <summary>Creates the file 0600 when it is missing, keeping its content when it exists; either way it ends 0600.</summary>
     public static void EnsureFile(string path)
     {
+        // An existing file is opened for reading only (a read-only one stays usable for reading) and narrowed.
+        if (File.Exists(path))
+        {
+            using (new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+            {
+            }
+
+            Restrict(path);
+            return;
+        }
+
         using (OpenForWriting(path, FileMode.OpenOrCreate))
         {
         }
@@ -80,12 +91,13 @@ public static class OwnerOnlyFiles
         return stream;
     }
 
-    /// <summary>Sets 0600 on a file another writer created (SQLite, GDCM and OpenCV create files under the umask), if it exists.</summary>
+    /// <summary>Narrows a file another writer created (SQLite, GDCM and OpenCV create files under the umask) to at most 0600, if it exists.</summary>
     public static void Restrict(string path)
     {
-        if (!OperatingSystem.IsWindows() && File.Exists(path) && (File.GetUnixFileMode(path) & ~FilePermissions) != 0)
+        if (!OperatingSystem.IsWindows() && File.Exists(path) && File.GetUnixFileMode(path) is var mode && (mode & ~FilePermissions) != 0)
         {
-            File.SetUnixFileMode(path, FilePermissions);
+            // Bits are only taken away: a file made read-only (0400) stays read-only.
+            File.SetUnixFileMode(path, mode & FilePermissions);
         }
     }
 }

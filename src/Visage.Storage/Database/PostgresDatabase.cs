@@ -68,7 +68,7 @@ public sealed class PostgresDatabase : VisageDatabase
             command.AddText("@role", "visage." + role);
             if (await command.ExecuteScalarAsync(cancellationToken) is not true)
             {
-                throw new StorageException($"Another Visage process is already the {role} for {Description}; only one may be.");
+                throw new ExclusiveRoleTakenException($"Another Visage process is already the {role} for {Description}; only one may be.");
             }
 
             // The lock lives as long as this session (a dying process ends it); pooled connections outlive Dispose, so unlock first.

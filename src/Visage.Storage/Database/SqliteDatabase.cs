@@ -104,7 +104,7 @@ public sealed class SqliteDatabase : VisageDatabase
         }
         catch (IOException ex)
         {
-            throw new StorageException($"Another Visage process is already the {role} for {FilePath}; only one may be.", ex);
+            throw new ExclusiveRoleTakenException($"Another Visage process is already the {role} for {FilePath}; only one may be.", ex);
         }
     }
 

@@ -6,8 +6,8 @@ namespace Visage.Storage;
 /// <summary>
 /// The process's one <see cref="ProtectedStore"/> and its one gallery: opened on first use (or at start by
 /// <see cref="ProtectedStoreStartup"/>), shared by every caller, closed once when the host's services are disposed.
-/// The gallery is loaded from the store at most once; enrolments and deletions made through <see cref="LoadGalleryAsync"/>'s
-/// <see cref="GallerySync"/> and <see cref="DeleteSubjectAsync"/> keep it in step with the store.
+/// The gallery is loaded from the store at most once; enrolments and deletions made through <see cref="EnrolAsync"/> and
+/// <see cref="DeleteSubjectAsync"/> keep it in step with the store.
 /// </summary>
 public sealed class ProtectedStoreLifetime(IOptions<StorageOptions> options) : IAsyncDisposable
 {
@@ -19,7 +19,7 @@ public sealed class ProtectedStoreLifetime(IOptions<StorageOptions> options) : I
     public ProtectedStore? Current => opened.Current?.Store;
 
     /// <summary>How many templates the gallery holds (0 before it is loaded).</summary>
-    public int GalleryCount => opened.Current?.Faces.Count ?? 0;
+    public int GalleryCount => Current is null ? 0 : opened.Current!.Faces.Count;
 
     /// <summary>True once <see cref="LoadGalleryAsync"/> has loaded the store's templates.</summary>
     public bool GalleryLoaded => Volatile.Read(ref galleryLoaded);
@@ -30,7 +30,8 @@ public sealed class ProtectedStoreLifetime(IOptions<StorageOptions> options) : I
 
     /// <summary>
     /// The store's templates decrypted into the gallery, loaded on the first call (progress: templates loaded so far);
-    /// enrol and delete through the returned <see cref="GallerySync"/> so the gallery stays in step.
+    /// search through the returned <see cref="GallerySync"/>. A load that fails or is cancelled leaves an empty gallery
+    /// for the next attempt, never a partial one.
     /// </summary>
     public async Task<GallerySync> LoadGalleryAsync(IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -40,7 +41,16 @@ public sealed class ProtectedStoreLifetime(IOptions<StorageOptions> options) : I
         {
             if (!galleryLoaded)
             {
-                await store.Sync.LoadAsync(progress, cancellationToken);
+                try
+                {
+                    await store.Sync.LoadAsync(progress, cancellationToken);
+                }
+                catch
+                {
+                    store.ResetGallery();
+                    throw;
+                }
+
                 Volatile.Write(ref galleryLoaded, true);
             }
 
@@ -53,11 +63,42 @@ public sealed class ProtectedStoreLifetime(IOptions<StorageOptions> options) : I
     }
 
     /// <summary>
-    /// Crypto-shreds the subject and drops it from the gallery at once (when the gallery is not loaded, there is
-    /// nothing to drop: a later load reads the store, which no longer holds it).
+    /// Stores a template and adds it to the gallery (after a load, never during one: a load's snapshot and an enrolment
+    /// made while it ran would otherwise disagree).
     /// </summary>
-    public async Task<DeletionCertificateRecord?> DeleteSubjectAsync(Guid subjectId, string actor, DeletionReason reason, CancellationToken cancellationToken = default) =>
-        await (await OpenedAsync(cancellationToken)).Sync.DeleteSubjectAsync(subjectId, actor, reason, cancellationToken);
+    public async Task<ProtectedTemplate> EnrolAsync(Guid subjectId, ReadOnlyMemory<float> embedding, Purposes purposes, string modelVersion, CancellationToken cancellationToken = default)
+    {
+        var store = await OpenedAsync(cancellationToken);
+        await loading.WaitAsync(cancellationToken);
+        try
+        {
+            return galleryLoaded
+                ? await store.Sync.EnrolAsync(subjectId, embedding, purposes, modelVersion, cancellationToken)
+                : await store.Store.Vault.EnrolAsync(subjectId, embedding, purposes, modelVersion, cancellationToken);
+        }
+        finally
+        {
+            loading.Release();
+        }
+    }
+
+    /// <summary>
+    /// Crypto-shreds the subject and drops it from the gallery at once; waits for a load in progress, so the load's
+    /// snapshot cannot bring a deleted subject back. Without a loaded gallery only the store changes.
+    /// </summary>
+    public async Task<DeletionCertificateRecord?> DeleteSubjectAsync(Guid subjectId, string actor, DeletionReason reason, CancellationToken cancellationToken = default)
+    {
+        var store = await OpenedAsync(cancellationToken);
+        await loading.WaitAsync(cancellationToken);
+        try
+        {
+            return await store.Sync.DeleteSubjectAsync(subjectId, actor, reason, cancellationToken);
+        }
+        finally
+        {
+            loading.Release();
+        }
+    }
 
     public ValueTask DisposeAsync() => opened.DisposeAsync();
 
@@ -65,18 +106,37 @@ public sealed class ProtectedStoreLifetime(IOptions<StorageOptions> options) : I
         opened.GetAsync(
             async token =>
             {
-                var store = await ProtectedStore.OpenAsync(options.Value, token);
-                var faces = new FaceGallery();
-                return new OpenedStore(store, faces, new GallerySync(store.Vault, faces));
+                return OpenedStore.Create(await ProtectedStore.OpenAsync(options.Value, token));
             },
             cancellationToken);
 
-    private sealed record OpenedStore(ProtectedStore Store, FaceGallery Faces, GallerySync Sync) : IAsyncDisposable
+    private sealed class OpenedStore(ProtectedStore store) : IAsyncDisposable
     {
+        public ProtectedStore Store => store;
+
+        public FaceGallery Faces { get; private set; } = new();
+
+        public GallerySync Sync { get; private set; } = null!;
+
+        public static OpenedStore Create(ProtectedStore store)
+        {
+            var opened = new OpenedStore(store);
+            opened.Sync = new GallerySync(store.Vault, opened.Faces);
+            return opened;
+        }
+
+        /// <summary>Drops whatever a failed load left behind.</summary>
+        public void ResetGallery()
+        {
+            Faces.Dispose();
+            Faces = new FaceGallery();
+            Sync = new GallerySync(store.Vault, Faces);
+        }
+
         public async ValueTask DisposeAsync()
         {
             Faces.Dispose();
-            await Store.DisposeAsync();
+            await store.DisposeAsync();
         }
     }
 }

@@ -16,7 +16,7 @@ public static class StorageServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<StorageOptions>().BindConfiguration(configurationSection).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidation>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>>(new StorageOptionsValidation(configurationSection)));
         services.TryAddSingleton<ProtectedStoreLifetime>();
         services.AddSingleton(new StoreStartupMode(loadGalleryAtStart));
         services.AddHostedService<ProtectedStoreStartup>();

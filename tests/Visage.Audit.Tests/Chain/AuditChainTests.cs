@@ -46,7 +46,7 @@ public abstract class AuditChainTests(ITestOutputHelper output) : AuditContractT
         await using (var first = await Harness.OpenChainAsync())
         {
             await first.AppendAsync(AuditHarness.Entry(1));
-            var refused = await Assert.ThrowsAsync<StorageException>(() => Harness.OpenChainAsync());
+            var refused = await Assert.ThrowsAsync<ExclusiveRoleTakenException>(() => Harness.OpenChainAsync());
             Assert.Contains("only one may be", refused.Message, StringComparison.Ordinal);
             await first.AppendAsync(AuditHarness.Entry(2));
         }

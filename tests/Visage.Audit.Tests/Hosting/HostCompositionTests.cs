@@ -13,7 +13,7 @@ namespace Visage.Audit.Tests.Hosting;
 /// gallery and open the one audit writer at start; enrolments and deletions through the process keep the gallery in
 /// step; at stop the chain signs its last checkpoint before the store closes. Run on SQLite and PostgreSQL.
 /// </summary>
-public abstract class HostCompositionTests : IDisposable
+public abstract partial class HostCompositionTests : IDisposable
 {
     private readonly DirectoryInfo root = Directory.CreateTempSubdirectory("visage-host-");
 
@@ -46,12 +46,12 @@ public abstract class HostCompositionTests : IDisposable
 
         // A second process on the same database cannot become a second audit writer: its start-up fails.
         var second = Build(settings, []);
-        await Assert.ThrowsAsync<StorageException>(() => second.StartAsync());
+        Assert.IsType<ExclusiveRoleTakenException>((await Assert.ThrowsAsync<AuditUnavailableException>(() => second.StartAsync())).InnerException);
         await ((IAsyncDisposable)second).DisposeAsync();
 
         var sync = await lifetime.LoadGalleryAsync();
         var probe = RandomUnit(1000);
-        var enrolled = await sync.EnrolAsync(Guid.NewGuid(), probe, Purposes.CheckIn, "model@1");
+        var enrolled = await lifetime.EnrolAsync(Guid.NewGuid(), probe, Purposes.CheckIn, "model@1");
         Assert.Equal(26, lifetime.GalleryCount);
         Assert.Equal(enrolled.SubjectId, sync.Search(probe, new GalleryQuery(Purposes.CheckIn, TopK: 1, MinScore: 0.9f)).Single().SubjectId);
         Assert.NotNull(await lifetime.DeleteSubjectAsync(subjects[0], "po-1", DeletionReason.Withdrawn));
@@ -109,7 +109,31 @@ public abstract class HostCompositionTests : IDisposable
         builder.Logging.AddProvider(new ListLoggerProvider(logged));
         builder.Services.AddProtectedStore("Storage", loadGalleryAtStart: true);
         builder.Services.AddAuditLog("Audit");
+        builder.Services.AddSingleton<IAuditTextScreen>(new DigitRunScreen());
         return builder.Build();
+    }
+
+    [Fact]
+    public async Task AnAuditLogWithoutATextScreen_RefusesToOpen()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(await StorageSettingsAsync());
+        builder.Services.AddProtectedStore("Storage");
+        builder.Services.AddAuditLog("Audit");
+        using var host = builder.Build();
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => host.Services.GetRequiredService<AuditLog>().OpenAsync());
+        Assert.Contains("text screen", refused.Message, StringComparison.Ordinal);
+        await ((IAsyncDisposable)host).DisposeAsync();
+    }
+
+    /// <summary>A plain screen for this test (Visage.Deid's PHI screen is the one hosts register): six digits in a row look like a record number.</summary>
+    private sealed partial class DigitRunScreen : IAuditTextScreen
+    {
+        public string? FindIdentifier(string text) => DigitRun().IsMatch(text) ? "RecordNumber" : null;
+
+        [System.Text.RegularExpressions.GeneratedRegex("[0-9]{6}")]
+        private static partial System.Text.RegularExpressions.Regex DigitRun();
     }
 
     private sealed class ListLoggerProvider(List<string> lines) : ILoggerProvider
