@@ -16,5 +16,6 @@ internal static class ExitCodes
     public const int Internal = 12;
     public const int CertificateInvalid = 13;
     public const int AuditUnavailable = 14;
+    public const int NotPermitted = 15;
     public const int Cancelled = 130;
 }

@@ -11,6 +11,7 @@ using Visage.Cli.Commands;
 using Visage.Deid;
 using Visage.Face;
 using Visage.Storage;
+using Visage.Workflows;
 
 try
 {
@@ -41,6 +42,7 @@ try
     builder.Services.AddProtectedStore("Storage");
     builder.Services.AddAuditLog("Audit");
     builder.Services.AddDeidentification(DeidCommand.Worker);
+    builder.Services.AddWorkflows();
 
     // Reports piped to a file keep their full table width.
     if (Console.IsOutputRedirected)
@@ -73,6 +75,7 @@ try
         SubjectsCommand.Create(host.Services),
         TemplatesCommand.Create(host.Services),
         AuditCommand.Create(host.Services),
+        PurposesCommand.Create(host.Services),
         DeidCommand.Create(host.Services),
     };
     root.Options.Add(ActorOption.Option);

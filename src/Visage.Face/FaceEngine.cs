@@ -40,6 +40,9 @@ public sealed class FaceEngine : IDisposable
 
     public float MatchThreshold => options.MatchThreshold;
 
+    /// <summary>Whether the passive presentation-attack model judges captures (Face:Liveness:Enabled).</summary>
+    public bool PassiveLivenessEnabled => options.Liveness.Enabled;
+
     public DecodedImage Decode(byte[] data) => Decoder.Decode(data);
 
     /// <summary>All faces, largest first, each with five landmarks.</summary>

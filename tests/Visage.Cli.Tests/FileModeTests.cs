@@ -134,7 +134,7 @@ public sealed class SqliteFileModeTests : FileModeTests
         await using var connection = new SqliteConnection($"Data Source={Path.Combine(Data, "visage.db")};Pooling=False");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "DROP TABLE audit_checkpoints; DROP TABLE audit_records; DELETE FROM schema_migrations WHERE version = 2;";
+        command.CommandText = "DROP TABLE purpose_decisions; DELETE FROM schema_migrations WHERE version = 3;";
         await command.ExecuteNonQueryAsync();
     }
 

@@ -14,6 +14,7 @@ public sealed class AuditedOperation : IAsyncDisposable
     public const string Started = "started";
     public const string Success = "success";
     public const string Failure = "failure";
+    public const string Refused = "refused";
 
     private readonly AuditLog log;
     private readonly AuditActor actor;
@@ -71,18 +72,25 @@ public sealed class AuditedOperation : IAsyncDisposable
     /// The one record of an operation that has to happen before the audit log can take records (a schema migration
     /// creates the log's own tables): its outcome, written as soon as the log opens.
     /// </summary>
-    public static async Task<AuditRecord> RecordDoneAsync(AuditLog log, AuditActor actor, string action, Purposes purpose, string reason, string? version = null)
+    public static Task<AuditRecord> RecordDoneAsync(AuditLog log, AuditActor actor, string action, Purposes purpose, string reason, string? version = null) =>
+        RecordOnceAsync(log, actor, action, purpose, Success, reason, version);
+
+    /// <summary>The one record of a request refused before it started (bad input, policy): its reason code, never the input.</summary>
+    public static Task<AuditRecord> RecordRefusedAsync(AuditLog log, AuditActor actor, string action, Purposes purpose, string reasonCode) =>
+        RecordOnceAsync(log, actor, action, purpose, Refused, reasonCode, null);
+
+    private static async Task<AuditRecord> RecordOnceAsync(AuditLog log, AuditActor actor, string action, Purposes purpose, string outcome, string reason, string? version)
     {
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(actor);
-        var entry = new AuditEntry(actor.Id, actor.Role, action, purpose, null, Success, reason, version, Guid.NewGuid().ToString("N"), null);
+        var entry = new AuditEntry(actor.Id, actor.Role, action, purpose, null, outcome, reason, version, Guid.NewGuid().ToString("N"), null);
         try
         {
             return await log.AppendAsync(entry, CancellationToken.None);
         }
         catch (AuditUnavailableException ex)
         {
-            throw new AuditUnavailableException($"{ex.Message} {action} was carried out, but could not be recorded.", ex);
+            throw new AuditUnavailableException($"{ex.Message} {action} ({outcome}) could not be recorded.", ex);
         }
     }
 

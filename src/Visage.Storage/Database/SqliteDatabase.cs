@@ -155,8 +155,13 @@ public sealed class SqliteDatabase : VisageDatabase
 
     public override ValueTask DisposeAsync()
     {
-        // Pooled connections keep the file (and its WAL) open; release them so the file can be moved or scrubbed.
-        SqliteConnection.ClearAllPools();
+        // Pooled connections keep the file (and its WAL) open; release them so the file can be moved or scrubbed. Only
+        // this database's pool: clearing every pool would close other open databases' idle connections under them.
+        using (var same = new SqliteConnection(connectionString))
+        {
+            SqliteConnection.ClearPool(same);
+        }
+
         return ValueTask.CompletedTask;
     }
 }

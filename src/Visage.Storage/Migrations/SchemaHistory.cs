@@ -145,5 +145,31 @@ internal static class SchemaHistory
                     key_fingerprint bytea NOT NULL,
                     signature bytea NOT NULL);
                 """),
+        new(
+            3,
+            "purpose approvals",
+            // Decisions are appended, never updated: the newest per purpose (by seq) is in force, the rest is the history.
+            Sqlite: """
+                CREATE TABLE purpose_decisions (
+                    seq INTEGER PRIMARY KEY,
+                    id BLOB NOT NULL UNIQUE,
+                    purpose TEXT NOT NULL,
+                    decision TEXT NOT NULL CHECK (decision IN ('approved', 'revoked')),
+                    decided_by TEXT NOT NULL,
+                    decided_ms INTEGER NOT NULL,
+                    rationale TEXT NOT NULL);
+                CREATE INDEX purpose_decisions_purpose ON purpose_decisions (purpose, seq);
+                """,
+            Postgres: """
+                CREATE TABLE purpose_decisions (
+                    seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    id uuid NOT NULL UNIQUE,
+                    purpose text NOT NULL,
+                    decision text NOT NULL CHECK (decision IN ('approved', 'revoked')),
+                    decided_by text NOT NULL,
+                    decided_ms bigint NOT NULL,
+                    rationale text NOT NULL);
+                CREATE INDEX purpose_decisions_purpose ON purpose_decisions (purpose, seq);
+                """),
     ];
 }
