@@ -4,6 +4,7 @@ using Visage.Deid.Batch;
 using Visage.Face;
 using Visage.Protection;
 using Visage.Storage;
+using Visage.Workflows.Consent;
 using Visage.Workflows.PurposeApprovals;
 
 namespace Visage.Cli;
@@ -32,6 +33,7 @@ internal static class FailureTable
         new(typeof(ActorRequiredException), "actor-required", ExitCodes.BadInput),
         new(typeof(PurposeNotApprovedException), PurposeNotApprovedException.Code, ExitCodes.NotPermitted),
         new(typeof(PurposeRationaleException), "rationale-refused", ExitCodes.BadInput),
+        new(typeof(ConsentNoticeException), "notice-refused", ExitCodes.BadInput),
         new(typeof(PublicKeyFileException), "public-key", ExitCodes.BadInput),
         // Paths are not repeated: a folder or file name can carry a patient's name.
         new(typeof(FileNotFoundException), "file-not-found", ExitCodes.BadInput, _ => "a file given was not found (its path is not shown)."),

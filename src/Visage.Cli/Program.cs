@@ -76,6 +76,7 @@ try
         TemplatesCommand.Create(host.Services),
         AuditCommand.Create(host.Services),
         PurposesCommand.Create(host.Services),
+        ConsentCommand.Create(host.Services),
         DeidCommand.Create(host.Services),
     };
     root.Options.Add(ActorOption.Option);

@@ -134,7 +134,7 @@ public sealed class SqliteFileModeTests : FileModeTests
         await using var connection = new SqliteConnection($"Data Source={Path.Combine(Data, "visage.db")};Pooling=False");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "DROP TABLE purpose_decisions; DELETE FROM schema_migrations WHERE version = 3;";
+        command.CommandText = "DROP TABLE consent_notices; DELETE FROM schema_migrations WHERE version = 4;";
         await command.ExecuteNonQueryAsync();
     }
 

@@ -171,5 +171,27 @@ internal static class SchemaHistory
                     rationale text NOT NULL);
                 CREATE INDEX purpose_decisions_purpose ON purpose_decisions (purpose, seq);
                 """),
+        new(
+            4,
+            "consent notices",
+            // A notice is never edited: a changed text is a new version, and a consent names the version it was given on.
+            Sqlite: """
+                CREATE TABLE consent_notices (
+                    version INTEGER PRIMARY KEY,
+                    sha256 BLOB NOT NULL UNIQUE,
+                    language TEXT NOT NULL,
+                    text TEXT NOT NULL,
+                    created_by TEXT NOT NULL,
+                    created_ms INTEGER NOT NULL);
+                """,
+            Postgres: """
+                CREATE TABLE consent_notices (
+                    version integer PRIMARY KEY,
+                    sha256 bytea NOT NULL UNIQUE,
+                    language text NOT NULL,
+                    text text NOT NULL,
+                    created_by text NOT NULL,
+                    created_ms bigint NOT NULL);
+                """),
     ];
 }

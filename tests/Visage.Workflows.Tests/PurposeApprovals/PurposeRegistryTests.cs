@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Visage.Audit;
 using Visage.Gallery;
 using Visage.Storage;
@@ -11,31 +10,14 @@ namespace Visage.Workflows.Tests.PurposeApprovals;
 /// Purpose limitation on a real store: nothing is usable until approved, a revocation takes it away again, decisions
 /// survive a restart as history, every decision and refusal is audited. Run on SQLite and PostgreSQL.
 /// </summary>
-public abstract partial class PurposeRegistryTests : IAsyncLifetime
+public abstract partial class PurposeRegistryTests : StoreBackedTests
 {
     private static readonly AuditActor Officer = new("po-1", "privacy-officer");
-    private readonly DirectoryInfo root = Directory.CreateTempSubdirectory("visage-purposes-");
-    private StorageOptions storage = null!;
-    private ProtectedStoreLifetime store = null!;
-    private AuditLog log = null!;
     private PurposeRegistry registry = null!;
 
-    protected string Data => Path.Combine(root.FullName, "data");
+    protected override IReadOnlyList<IAuditTextScreen> Screens { get; } = [new MrnScreen()];
 
-    public async Task InitializeAsync()
-    {
-        storage = await CreateStoreOptionsAsync();
-        (store, log, registry) = Open();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await log.DisposeAsync();
-        await store.DisposeAsync();
-        root.Delete(recursive: true);
-    }
-
-    protected abstract Task<StorageOptions> CreateStoreOptionsAsync();
+    protected override void CreateServices() => registry = new PurposeRegistry(Store, Log, Screens, TimeProvider.System);
 
     [Fact]
     public async Task AFreshStore_ApprovesNothing_EveryRecognitionPurposeIsRefused()
@@ -60,9 +42,7 @@ public abstract partial class PurposeRegistryTests : IAsyncLifetime
         await registry.RevokeAsync(Officer, Purposes.CheckIn, "kiosk pilot ended");
         await Assert.ThrowsAsync<PurposeNotApprovedException>(() => registry.EnsureApprovedAsync(Purposes.CheckIn));
 
-        await log.DisposeAsync();
-        await store.DisposeAsync();
-        (store, log, registry) = Open();
+        await ReopenAsync();
         var history = await registry.HistoryAsync(Purposes.CheckIn);
         Assert.Equal([(true, "DPIA-2026-04 approved by the privacy committee"), (false, "kiosk pilot ended")], history.Select(d => (d.Approved, d.Rationale)));
         await Assert.ThrowsAsync<PurposeNotApprovedException>(() => registry.EnsureApprovedAsync(Purposes.CheckIn));
@@ -102,22 +82,8 @@ public abstract partial class PurposeRegistryTests : IAsyncLifetime
     public async Task OnlyOneRecognitionPurposeAtATime(Purposes purpose) =>
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => registry.ApproveAsync(Officer, purpose, "reason"));
 
-    private (ProtectedStoreLifetime, AuditLog, PurposeRegistry) Open()
-    {
-        IAuditTextScreen[] screens = [new DigitRunScreen()];
-        var lifetime = new ProtectedStoreLifetime(Options.Create(storage));
-        var audit = new AuditLog(lifetime, Options.Create(new AuditChainOptions()), Options.Create(storage), screens);
-        return (lifetime, audit, new PurposeRegistry(lifetime, audit, screens, TimeProvider.System));
-    }
-
-    private async Task<List<AuditRecord>> AuditAsync()
-    {
-        var opened = await store.OpenAsync();
-        return [.. (await new AuditQueries(opened.Database).ByTimeRangeAsync(DateTimeOffset.UnixEpoch, DateTimeOffset.UtcNow.AddDays(1), 0, AuditQueries.MaxPageSize)).Records];
-    }
-
     /// <summary>A plain screen for these tests (hosts register Visage.Deid's PHI screen): "MRN" and a number is a record number.</summary>
-    private sealed partial class DigitRunScreen : IAuditTextScreen
+    private sealed partial class MrnScreen : IAuditTextScreen
     {
         public string? FindIdentifier(string text) => DigitRun().IsMatch(text) ? "RecordNumber" : null;
 
