@@ -36,6 +36,11 @@ if (args.Length > 0 && string.Equals(args[0], "deid-audit", StringComparison.Ord
     return await DeidAuditCostRunner.RunAsync(args[1..], [("pass-through copy (worst case)", _ => new PassThroughDeidentifier()), ("Visage --no-pixel-clean", noPixelClean.Create)]);
 }
 
+if (args.Length > 0 && string.Equals(args[0], "liveness-active", StringComparison.Ordinal))
+{
+    return Visage.Benchmarks.Workflows.ActiveLivenessEvaluation.Run(args[1..]);
+}
+
 if (args.Length > 0 && string.Equals(args[0], "deid-photo-peers", StringComparison.Ordinal))
 {
     return await PhotoPeerComparisonRunner.RunAsync(args[1..]);
