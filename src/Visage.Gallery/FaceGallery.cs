@@ -1,4 +1,3 @@
-using System.Numerics;
 using Visage.Gallery.Quantization;
 using Visage.Gallery.Scanning;
 using Visage.Gallery.Segments;
@@ -305,7 +304,7 @@ public sealed class FaceGallery : IDisposable
 
     private static void RequireSinglePurpose(Purposes purpose, string paramName)
     {
-        if (!BitOperations.IsPow2((int)purpose) || (purpose & ~Purposes.Recognition) != 0)
+        if (!PurposeCodes.IsOneRecognitionPurpose(purpose))
         {
             throw new ArgumentException("A query names exactly one recognition purpose.", paramName);
         }

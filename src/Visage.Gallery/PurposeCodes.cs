@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Visage.Gallery;
 
 /// <summary>The stable text form of one <see cref="Purposes"/> value, as the audit log stores and exports it.</summary>
@@ -16,6 +18,9 @@ public static class PurposeCodes
 
     /// <summary>Every code, in declaration order, for help text and errors.</summary>
     public static IReadOnlyList<string> All { get; } = Codes.Select(c => c.Code).ToArray();
+
+    /// <summary>Every recognition purpose, one each, in declaration order: what a query or an approval names.</summary>
+    public static IReadOnlyList<Purposes> Recognition { get; } = Codes.Select(c => c.Purpose).Where(IsOneRecognitionPurpose).ToArray();
 
     /// <summary>The code of exactly one purpose; a set or <see cref="Purposes.None"/> has none.</summary>
     public static string ToCode(this Purposes purpose) =>
@@ -36,6 +41,9 @@ public static class PurposeCodes
         purpose = Purposes.None;
         return false;
     }
+
+    /// <summary>True for exactly one recognition purpose.</summary>
+    public static bool IsOneRecognitionPurpose(Purposes purpose) => BitOperations.IsPow2((int)purpose) && (purpose & ~Purposes.Recognition) == 0;
 
     /// <summary>True for a non-empty set of recognition purposes only: what a template may carry.</summary>
     public static bool IsTemplateSet(Purposes purposes) => purposes != Purposes.None && (purposes & ~Purposes.Recognition) == 0;

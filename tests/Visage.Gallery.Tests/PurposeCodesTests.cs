@@ -40,6 +40,21 @@ public sealed class PurposeCodesTests
     [InlineData(null)]
     public void Unknown_codes_do_not_parse(string? code) => Assert.False(PurposeCodes.TryParse(code, out _));
 
+    [Fact]
+    public void TheRecognitionPurposes_AreTheOnesATemplateMayCarry_OneEach()
+    {
+        Assert.Equal([Purposes.CheckIn, Purposes.EmergencyIdentification, Purposes.StepUp, Purposes.Research, Purposes.DuplicateDetection], PurposeCodes.Recognition);
+        Assert.Equal(Purposes.Recognition, PurposeCodes.Recognition.Aggregate(Purposes.None, (all, p) => all | p));
+    }
+
+    [Theory]
+    [InlineData(Purposes.StepUp, true)]
+    [InlineData(Purposes.None, false)]
+    [InlineData(Purposes.CheckIn | Purposes.StepUp, false)]
+    [InlineData(Purposes.Operations, false)]
+    public void OneRecognitionPurpose_IsExactlyOneRecognitionBit(Purposes purpose, bool one) =>
+        Assert.Equal(one, PurposeCodes.IsOneRecognitionPurpose(purpose));
+
     [Theory]
     [InlineData(Purposes.CheckIn, true)]
     [InlineData(Purposes.Recognition, true)]

@@ -1,8 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using OpenCvSharp;
 using Visage.Face;
 using Visage.Workflows.ActiveLiveness;
+using Visage.Workflows.Tests.ActiveLiveness;
 
 namespace Visage.Benchmarks.Workflows;
 
@@ -68,8 +68,8 @@ internal static class ActiveLivenessEvaluation
 
         var stills = yaw.Keys.Order(StringComparer.Ordinal).ToList();
         rows.Add(Attack("same still repeated", stills.Select(s => Enumerable.Repeat(Photo(s), 3).ToList()), checker));
-        rows.Add(Attack("still moved, tilted ±8°, rescaled", stills.Select(s => new List<byte[]> { Warp(Photo(s), -8, 1.0, 0), Warp(Photo(s), 0, 0.85, 30), Warp(Photo(s), 8, 1.15, -30) }), checker));
-        rows.Add(Attack("still, its mirror image, mirror again", stills.Select(s => new List<byte[]> { Photo(s), Mirror(Photo(s)), Mirror(Photo(s)) }), checker, both: true));
+        rows.Add(Attack("still moved, tilted ±8°, rescaled", stills.Select(s => new List<byte[]> { StillAttacks.Warp(Photo(s), -8, 1.0, 0), StillAttacks.Warp(Photo(s), 0, 0.85, 30), StillAttacks.Warp(Photo(s), 8, 1.15, -30) }), checker));
+        rows.Add(Attack("still, its mirror image, mirror again", stills.Select(s => new List<byte[]> { Photo(s), StillAttacks.Mirror(Photo(s)), StillAttacks.Mirror(Photo(s)) }), checker, both: true));
         var spoof = Path.Combine(data, "spoof", "silent_face_anti_spoofing");
         foreach (var (species, folder) in new[] { ("printed photo repeated", "fake_print"), ("screen replay repeated", "fake_screen") })
         {
@@ -145,23 +145,5 @@ internal static class ActiveLivenessEvaluation
         }
 
         return parent.Keys.GroupBy(Find).Select(g => g.ToList()).Where(g => g.Count >= 3).ToList();
-    }
-
-    private static byte[] Warp(byte[] jpeg, double degrees, double scale, int shift)
-    {
-        using var image = Cv2.ImDecode(jpeg, ImreadModes.Color);
-        using var rotation = Cv2.GetRotationMatrix2D(new Point2f(image.Width / 2f, image.Height / 2f), degrees, scale);
-        rotation.Set(0, 2, rotation.Get<double>(0, 2) + shift);
-        using var warped = new Mat();
-        Cv2.WarpAffine(image, warped, rotation, image.Size(), InterpolationFlags.Linear, BorderTypes.Replicate);
-        return warped.ImEncode(".jpg");
-    }
-
-    private static byte[] Mirror(byte[] jpeg)
-    {
-        using var image = Cv2.ImDecode(jpeg, ImreadModes.Color);
-        using var flipped = new Mat();
-        Cv2.Flip(image, flipped, FlipMode.Y);
-        return flipped.ImEncode(".jpg");
     }
 }

@@ -60,13 +60,13 @@ internal static class PurposesCommand
     /// <summary>A recognition purpose's code, parsed straight to the value; anything else is a parse error.</summary>
     private static Argument<Purposes> PurposeArgument()
     {
-        var codes = string.Join(", ", PurposeCodes.All.Where(c => PurposeCodes.TryParse(c, out var p) && PurposeCodes.IsTemplateSet(p)));
+        var codes = string.Join(", ", PurposeCodes.Recognition.Select(p => p.ToCode()));
         return new Argument<Purposes>("PURPOSE")
         {
             Description = $"One of {codes}.",
             CustomParser = result =>
             {
-                if (result.Tokens.Count == 1 && PurposeCodes.TryParse(result.Tokens[0].Value, out var parsed) && PurposeCodes.IsTemplateSet(parsed))
+                if (result.Tokens.Count == 1 && PurposeCodes.TryParse(result.Tokens[0].Value, out var parsed) && PurposeCodes.IsOneRecognitionPurpose(parsed))
                 {
                     return parsed;
                 }

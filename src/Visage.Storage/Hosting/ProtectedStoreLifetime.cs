@@ -19,7 +19,7 @@ public sealed class ProtectedStoreLifetime(IOptions<StorageOptions> options) : I
     public ProtectedStore? Current => opened.Current?.Store;
 
     /// <summary>How many templates the gallery holds (0 before it is loaded).</summary>
-    public int GalleryCount => Current is null ? 0 : opened.Current!.Faces.Count;
+    public int GalleryCount => opened.Current?.Faces.Count ?? 0;
 
     /// <summary>True once <see cref="LoadGalleryAsync"/> has loaded the store's templates.</summary>
     public bool GalleryLoaded => Volatile.Read(ref galleryLoaded);

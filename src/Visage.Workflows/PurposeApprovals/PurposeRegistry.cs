@@ -20,7 +20,7 @@ public sealed class PurposeRegistry(ProtectedStoreLifetime store, AuditLog log, 
     public async Task<IReadOnlyList<PurposeStatus>> ListAsync(CancellationToken cancellationToken = default)
     {
         var latest = await InForceAsync(cancellationToken);
-        return RecognitionPurposes().Select(p => new PurposeStatus(p, latest.GetValueOrDefault(p))).ToList();
+        return PurposeCodes.Recognition.Select(p => new PurposeStatus(p, latest.GetValueOrDefault(p))).ToList();
     }
 
     /// <summary>Every decision on <paramref name="purpose"/>, oldest first.</summary>
@@ -138,12 +138,9 @@ public sealed class PurposeRegistry(ProtectedStoreLifetime store, AuditLog log, 
         return decisions;
     }
 
-    private static IEnumerable<Purposes> RecognitionPurposes() =>
-        PurposeCodes.All.Select(c => PurposeCodes.TryParse(c, out var p) ? p : Purposes.None).Where(p => PurposeCodes.IsTemplateSet(p));
-
     private static void RequireRecognitionPurpose(Purposes purpose)
     {
-        if (!PurposeCodes.IsTemplateSet(purpose) || !System.Numerics.BitOperations.IsPow2((int)purpose))
+        if (!PurposeCodes.IsOneRecognitionPurpose(purpose))
         {
             throw new ArgumentOutOfRangeException(nameof(purpose), purpose, "Only one recognition purpose is approved at a time.");
         }

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using OpenCvSharp;
 using Visage.Face;
 using Visage.Workflows.ActiveLiveness;
 
@@ -57,7 +56,7 @@ public sealed class ActiveLivenessCheckerTests : IClassFixture<ActiveLivenessChe
     {
         var still = Photo("img1.jpg");
 
-        var verdict = Verify(LivenessInstruction.TurnLeft, Warp(still, -8, 1.0, 0), Warp(still, 0, 0.85, 30), Warp(still, 8, 1.15, -30));
+        var verdict = Verify(LivenessInstruction.TurnLeft, StillAttacks.Warp(still, -8, 1.0, 0), StillAttacks.Warp(still, 0, 0.85, 30), StillAttacks.Warp(still, 8, 1.15, -30));
 
         AssertRefused(LivenessRefusals.NotFollowed, verdict);
         Assert.InRange(verdict.YawChangeDegrees, -8f, 8f);
@@ -130,17 +129,6 @@ public sealed class ActiveLivenessCheckerTests : IClassFixture<ActiveLivenessChe
     }
 
     private static byte[] Photo(string name) => File.ReadAllBytes(Path.Combine(Faces, name));
-
-    /// <summary>The still turned in the image plane, rescaled and shifted: what holding a print differently does.</summary>
-    private static byte[] Warp(byte[] jpeg, double degrees, double scale, int shift)
-    {
-        using var image = Cv2.ImDecode(jpeg, ImreadModes.Color);
-        using var rotation = Cv2.GetRotationMatrix2D(new Point2f(image.Width / 2f, image.Height / 2f), degrees, scale);
-        rotation.Set(0, 2, rotation.Get<double>(0, 2) + shift);
-        using var warped = new Mat();
-        Cv2.WarpAffine(image, warped, rotation, image.Size(), InterpolationFlags.Linear, BorderTypes.Replicate);
-        return warped.ImEncode(".jpg");
-    }
 
     private LivenessChallenge Issue(LivenessInstruction instruction) => checker.Issue(instruction);
 
