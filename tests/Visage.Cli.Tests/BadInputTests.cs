@@ -121,6 +121,9 @@ public sealed class BadInputTests : IDisposable
     [InlineData("VISAGE_Audit__CheckpointInterval", "00:00:00", "Audit:CheckpointInterval must be a time span above zero and at most one day")]
     [InlineData("VISAGE_Audit__CheckpointInterval", "soon", "Audit:CheckpointInterval must be a duration (hh:mm:ss)")]
     [InlineData("VISAGE_Audit__AnchorFile", "/tmp", "Audit:AnchorFile names a folder")]
+    [InlineData("VISAGE_Deid__Workers", "0", "Deid:Workers must be a whole number from 1 to 256")]
+    [InlineData("VISAGE_ActiveLiveness__MinYawChangeDegrees", "1", "ActiveLiveness:MinYawChangeDegrees")]
+    [InlineData("VISAGE_ActiveLiveness__NonceLifetime", "01:00:00", "ActiveLiveness:NonceLifetime must be above zero and at most 00:10:00")]
     public async Task InvalidConfiguration_IsExit3_NamingTheSettingAndWhatItAccepts(string variable, string value, string message)
     {
         var start = VisageProcess.StartInfo(Data, "keys", "status");

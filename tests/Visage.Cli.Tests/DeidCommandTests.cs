@@ -52,6 +52,16 @@ public sealed partial class DeidCommandTests : IDisposable
         Assert.True(second.ExitCode == 11, second.Output);
         Assert.Equal(released.Order(), Directory.GetFiles(output).Order());
         Assert.Equal(5, Report(output).GetProperty("lastRun").GetProperty("skipped").GetInt32());
+
+        // The audit log: one record per file of the first run (four released, one failed), none for the rerun's skips,
+        // and no file name (one names a person) in any reason.
+        await using var database = Visage.Storage.ProtectedStore.OpenDatabase(new Visage.Storage.StorageOptions { DataDirectory = root.FullName });
+        var records = (await new Visage.Audit.AuditQueries(database).ByTimeRangeAsync(DateTimeOffset.UnixEpoch, DateTimeOffset.UtcNow.AddDays(1), 0, 1000)).Records;
+        var files = records.Where(r => r.Action == "deid.photos.file").ToList();
+        Assert.Equal(4, files.Count(r => r.Outcome == "success"));
+        Assert.Single(files, r => r.Outcome == "failure");
+        Assert.Equal(2, records.Count(r => r.Action == "deid.photos" && r.Outcome == "started"));
+        Assert.All(records, r => Assert.DoesNotContain("Doe", r.Reason ?? string.Empty, StringComparison.Ordinal));
     }
 
     [Fact]
