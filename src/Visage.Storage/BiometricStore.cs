@@ -18,18 +18,8 @@ public sealed class BiometricStore(VisageDatabase database)
 
     public VisageDatabase Database => database;
 
-    public async Task InsertSubjectAsync(SubjectKeyRecord subject, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO subjects (id, key_id, kek_version, wrapped_key, created_ms) VALUES (@id, @key, @version, @wrapped, @created);";
-        command.AddParameter("@id", subject.SubjectId);
-        command.AddParameter("@key", subject.KeyId);
-        command.AddParameter("@version", subject.WrappedKey.KeyVersion);
-        command.AddParameter("@wrapped", subject.WrappedKey.Blob);
-        command.AddParameter("@created", subject.Created.ToUnixTimeMilliseconds());
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task InsertSubjectAsync(SubjectKeyRecord subject, CancellationToken cancellationToken = default) =>
+        InsertSubjectDataAsync(subject, [], [], cancellationToken: cancellationToken);
 
     public async Task<SubjectKeyRecord?> GetSubjectAsync(Guid subjectId, CancellationToken cancellationToken = default)
     {
@@ -41,22 +31,75 @@ public sealed class BiometricStore(VisageDatabase database)
         return await reader.ReadAsync(cancellationToken) ? ReadSubject(reader, 0) : null;
     }
 
-    public async Task InsertTemplateAsync(TemplateRecord template, CancellationToken cancellationToken = default)
+    public Task InsertTemplateAsync(TemplateRecord template, CancellationToken cancellationToken = default) =>
+        InsertSubjectDataAsync(null, [template], [], cancellationToken: cancellationToken);
+
+    /// <summary>
+    /// Stores a subject's new key (when <paramref name="newSubject"/> is given), templates and evidence in one transaction:
+    /// either all of them are stored or none is, so an enrolment of several images never leaves a half-enrolled subject.
+    /// </summary>
+    /// <param name="alongside">The caller's own rows to write in the same transaction (a review item beside its probe image).</param>
+    public async Task InsertSubjectDataAsync(
+        SubjectKeyRecord? newSubject,
+        IReadOnlyList<TemplateRecord> templates,
+        IReadOnlyList<EvidenceRecord> evidence,
+        Func<DbTransaction, CancellationToken, Task>? alongside = null,
+        CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(templates);
+        ArgumentNullException.ThrowIfNull(evidence);
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT INTO templates (id, subject_id, purposes, transform_version, model_version, created_ms, ciphertext)
-            VALUES (@id, @subject, @purposes, @transform, @model, @created, @ciphertext);
-            """;
-        command.AddParameter("@id", template.Id);
-        command.AddParameter("@subject", template.SubjectId);
-        command.AddParameter("@purposes", (int)template.Purposes);
-        command.AddParameter("@transform", template.TransformVersion);
-        command.AddParameter("@model", template.ModelVersion);
-        command.AddParameter("@created", template.Created.ToUnixTimeMilliseconds());
-        command.AddParameter("@ciphertext", template.Ciphertext);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (newSubject is not null)
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "INSERT INTO subjects (id, key_id, kek_version, wrapped_key, created_ms) VALUES (@id, @key, @version, @wrapped, @created);";
+            command.AddParameter("@id", newSubject.SubjectId);
+            command.AddParameter("@key", newSubject.KeyId);
+            command.AddParameter("@version", newSubject.WrappedKey.KeyVersion);
+            command.AddParameter("@wrapped", newSubject.WrappedKey.Blob);
+            command.AddParameter("@created", newSubject.Created.ToUnixTimeMilliseconds());
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        foreach (var template in templates)
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                INSERT INTO templates (id, subject_id, purposes, transform_version, model_version, created_ms, ciphertext)
+                VALUES (@id, @subject, @purposes, @transform, @model, @created, @ciphertext);
+                """;
+            command.AddParameter("@id", template.Id);
+            command.AddParameter("@subject", template.SubjectId);
+            command.AddParameter("@purposes", (int)template.Purposes);
+            command.AddParameter("@transform", template.TransformVersion);
+            command.AddParameter("@model", template.ModelVersion);
+            command.AddParameter("@created", template.Created.ToUnixTimeMilliseconds());
+            command.AddParameter("@ciphertext", template.Ciphertext);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        foreach (var item in evidence)
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "INSERT INTO evidence (id, subject_id, kind, created_ms, ciphertext) VALUES (@id, @subject, @kind, @created, @ciphertext);";
+            command.AddParameter("@id", item.Id);
+            command.AddParameter("@subject", item.SubjectId);
+            command.AddParameter("@kind", item.Kind);
+            command.AddParameter("@created", item.Created.ToUnixTimeMilliseconds());
+            command.AddParameter("@ciphertext", item.Ciphertext);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        if (alongside is not null)
+        {
+            await alongside(transaction, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<TemplateRecord>> GetTemplatesAsync(Guid subjectId, CancellationToken cancellationToken = default)
@@ -99,18 +142,8 @@ public sealed class BiometricStore(VisageDatabase database)
         }
     }
 
-    public async Task InsertEvidenceAsync(EvidenceRecord evidence, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO evidence (id, subject_id, kind, created_ms, ciphertext) VALUES (@id, @subject, @kind, @created, @ciphertext);";
-        command.AddParameter("@id", evidence.Id);
-        command.AddParameter("@subject", evidence.SubjectId);
-        command.AddParameter("@kind", evidence.Kind);
-        command.AddParameter("@created", evidence.Created.ToUnixTimeMilliseconds());
-        command.AddParameter("@ciphertext", evidence.Ciphertext);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task InsertEvidenceAsync(EvidenceRecord evidence, CancellationToken cancellationToken = default) =>
+        InsertSubjectDataAsync(null, [], [evidence], cancellationToken: cancellationToken);
 
     public async Task<IReadOnlyList<EvidenceRecord>> GetEvidenceAsync(Guid subjectId, CancellationToken cancellationToken = default)
     {

@@ -2,29 +2,62 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Visage.Workflows.ActiveLiveness;
+using Visage.Workflows.CheckIn;
 using Visage.Workflows.Consent;
+using Visage.Workflows.Emergency;
+using Visage.Workflows.Enrolment;
+using Visage.Workflows.People;
 using Visage.Workflows.PurposeApprovals;
+using Visage.Workflows.Recognition;
+using Visage.Workflows.Retention;
+using Visage.Workflows.Review;
+using Visage.Workflows.StepUp;
 
 namespace Visage.Workflows;
 
 public static class WorkflowServiceCollectionExtensions
 {
     public const string ActiveLivenessSection = "ActiveLiveness";
+    public const string RecognitionSection = "Recognition";
+    public const string RetentionSection = "Retention";
 
     /// <summary>
-    /// Registers the application services over the store and the audit log (call <c>AddProtectedStore</c> and
-    /// <c>AddAuditLog</c>, and <c>AddFaceEngine</c>, too): so far the <see cref="PurposeRegistry"/>, the
-    /// <see cref="ConsentNotices"/> and the <see cref="ActiveLivenessChecker"/>.
+    /// Registers the application services over the store, the audit log and the face engine (call <c>AddProtectedStore</c>,
+    /// <c>AddAuditLog</c> and <c>AddFaceEngine</c> too): people, purposes, consent, enrolment, check-in, emergency
+    /// identification, step-up verification, the review queue and retention, with their options validated at start.
     /// </summary>
-    public static IServiceCollection AddWorkflows(this IServiceCollection services)
+    /// <param name="runRetentionInBackground">A long-running host (the server) runs retention on a timer; the CLI runs it on request.</param>
+    public static IServiceCollection AddWorkflows(this IServiceCollection services, bool runRetentionInBackground = false)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<PurposeRegistry>();
-        services.TryAddSingleton<ConsentNotices>();
         services.AddOptions<ActiveLivenessOptions>().BindConfiguration(ActiveLivenessSection).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ActiveLivenessOptions>>(new ActiveLivenessOptionsValidation(ActiveLivenessSection)));
+        services.AddOptions<RecognitionOptions>().BindConfiguration(RecognitionSection).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RecognitionOptions>>(new RecognitionOptionsValidation(RecognitionSection)));
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionSection)
+            .Validate(o => o.InactiveTemplateMonths is >= 1 and <= 600, $"{RetentionSection}:InactiveTemplateMonths must be from 1 to 600 (default 24).")
+            .Validate(o => o.Interval >= TimeSpan.FromMinutes(1) && o.Interval <= TimeSpan.FromDays(7), $"{RetentionSection}:Interval must be from 00:01:00 to 7.00:00:00 (default 01:00:00).")
+            .ValidateOnStart();
+
+        services.TryAddSingleton<PurposeRegistry>();
+        services.TryAddSingleton<ConsentNotices>();
         services.TryAddSingleton<ActiveLivenessChecker>();
+        services.TryAddSingleton<PersonRegistry>();
+        services.TryAddSingleton<ConsentRegistry>();
+        services.TryAddSingleton<CaptureInspector>();
+        services.TryAddSingleton<ConsentedGallery>();
+        services.TryAddSingleton<ReviewWorklist>();
+        services.TryAddSingleton<FaceEnrolment>();
+        services.TryAddSingleton<PatientCheckIn>();
+        services.TryAddSingleton<EmergencyIdentification>();
+        services.TryAddSingleton<StepUpVerification>();
+        services.TryAddSingleton<RetentionRun>();
+        if (runRetentionInBackground)
+        {
+            services.AddHostedService<RetentionService>();
+        }
+
         return services;
     }
 }

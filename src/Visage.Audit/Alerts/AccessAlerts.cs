@@ -24,6 +24,9 @@ public sealed class AccessAlerts : IAuditObserver
 
     /// <summary>The action of a face verification; with outcome <see cref="FailureOutcome"/> it counts towards a lockout.</summary>
     public const string VerifyAction = "verify";
+
+    /// <summary>Staff clearing a subject's verification lock; with outcome <see cref="SuccessOutcome"/> the lock and the failure count go.</summary>
+    public const string UnlockAction = "verify.unlock";
     public const string BreakGlassAction = "break-glass";
     public const string FailureOutcome = "failure";
     public const string SuccessOutcome = "success";
@@ -99,7 +102,8 @@ public sealed class AccessAlerts : IAuditObserver
             return;
         }
 
-        if (string.Equals(record.Action, BreakGlassAction, StringComparison.Ordinal))
+        // One alert per use: an operation's "started" record is followed by its outcome.
+        if (string.Equals(record.Action, BreakGlassAction, StringComparison.Ordinal) && !string.Equals(record.Outcome, AuditedOperation.Started, StringComparison.Ordinal))
         {
             Add(ref alerts, BreakGlass, record, Text($"break-glass by actor {record.Actor}{On(record.Subject)} needs after-the-fact review"));
         }
@@ -119,6 +123,11 @@ public sealed class AccessAlerts : IAuditObserver
         {
             Add(ref alerts, MassAccess, record with { Subject = null }, Text(
                 $"actor {record.Actor} accessed {distinct} distinct subjects within {options.MassAccessWindow.TotalMinutes:0.##} min (limit {options.MassAccessSubjects})"));
+        }
+
+        if (string.Equals(record.Action, UnlockAction, StringComparison.Ordinal) && string.Equals(record.Outcome, SuccessOutcome, StringComparison.Ordinal))
+        {
+            Lockout.Clear(subject);
         }
 
         if (string.Equals(record.Action, VerifyAction, StringComparison.Ordinal))

@@ -65,6 +65,16 @@ public sealed class FaceVerificationLockout
         }
     }
 
+    /// <summary>Staff cleared the lock: the subject may verify again, and its failures are forgotten.</summary>
+    public void Clear(string subject)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        lock (gate)
+        {
+            subjects.Remove(subject);
+        }
+    }
+
     /// <summary>Consecutive failures currently counted against <paramref name="subject"/>.</summary>
     public int Failures(string subject)
     {

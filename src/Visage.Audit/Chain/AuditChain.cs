@@ -302,12 +302,13 @@ public sealed class AuditChain : IAsyncDisposable
                 dueCheckpoints.ForEach(publisher.Publish);
             }
 
+            // The observer sees the commit before its callers go on, so what it derives (a verification lockout) is
+            // already in force when the caller that caused it asks.
+            Notify(records);
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Completion.TrySetResult(records[i]);
             }
-
-            Notify(records);
         }
 #pragma warning disable CA1031 // The writer loop must survive any database failure; the error goes to every caller in the batch.
         catch (Exception ex)

@@ -8,13 +8,16 @@ namespace Visage.Audit;
 /// The process's one <see cref="AuditChain"/> (one writer per database), opened on the store's database and keys on
 /// first use or at start by <see cref="AuditLogStartup"/>, screened by the registered <see cref="IAuditTextScreen"/> (it
 /// refuses to open without one),
-/// closed (final checkpoint signed) when the host's services are disposed, before the store it writes to.
+/// closed (final checkpoint signed) when the host's services are disposed, before the store it writes to. With
+/// <see cref="AccessAlerts"/> it replays the recent chain into them at open and attaches them, so alerts are raised
+/// and verification lockouts hold across restarts and across processes on one database.
 /// </summary>
 public sealed class AuditLog(
     ProtectedStoreLifetime store,
     IOptions<AuditChainOptions> options,
     IOptions<StorageOptions> storage,
-    IEnumerable<IAuditTextScreen> screens) : IAsyncDisposable
+    IEnumerable<IAuditTextScreen> screens,
+    AccessAlerts? alerts = null) : IAsyncDisposable
 {
     private static readonly TimeSpan WriterRetry = TimeSpan.FromMilliseconds(100);
     private readonly OpenOnce<AuditChain> chain = new();
@@ -94,7 +97,23 @@ public sealed class AuditLog(
         {
             try
             {
-                return await AuditChain.OpenAsync(protectedStore.Database, protectedStore.Keys, chainOptions, cancellationToken);
+                var opened = await AuditChain.OpenAsync(protectedStore.Database, protectedStore.Keys, chainOptions, cancellationToken);
+                if (alerts is not null)
+                {
+                    try
+                    {
+                        await alerts.RestoreAsync(protectedStore.Database, configured.TimeProvider.GetUtcNow(), cancellationToken);
+                    }
+                    catch
+                    {
+                        await opened.DisposeAsync();
+                        throw;
+                    }
+
+                    opened.Observer = alerts;
+                }
+
+                return opened;
             }
             catch (ExclusiveRoleTakenException) when (waited.Elapsed < writerWait)
             {

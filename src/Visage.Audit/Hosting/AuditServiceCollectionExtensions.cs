@@ -18,11 +18,28 @@ public static class AuditServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<AuditChainOptions>().BindConfiguration(configurationSection).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditChainOptions>>(new AuditOptionsValidation(configurationSection)));
+        services.AddOptions<AlertOptions>().BindConfiguration($"{configurationSection}:Alerts")
+            .Validate(AlertOptionsHold, $"{configurationSection}:Alerts: a setting is out of range (MassAccessSubjects and FailedVerificationLimit at least 1, windows and lockouts above zero, LockoutMax at least LockoutBase, RestoreWindow at least both, opening and closing times different, a known ClinicTimeZone).")
+            .ValidateOnStart();
+        services.TryAddSingleton(sp => new AccessAlerts(sp.GetRequiredService<IOptions<AlertOptions>>().Value));
         services.TryAddSingleton<AuditLog>();
         services.TryAddSingleton<AuditedSubjects>();
         services.TryAddSingleton<AuditedKeyMaintenance>();
         services.TryAddSingleton<AuditedDisclosures>();
         services.AddHostedService<AuditLogStartup>();
         return services;
+    }
+
+    private static bool AlertOptionsHold(AlertOptions options)
+    {
+        try
+        {
+            options.Validate();
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 }

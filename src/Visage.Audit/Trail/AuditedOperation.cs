@@ -72,18 +72,18 @@ public sealed class AuditedOperation : IAsyncDisposable
     /// The one record of an operation that has to happen before the audit log can take records (a schema migration
     /// creates the log's own tables): its outcome, written as soon as the log opens.
     /// </summary>
-    public static Task<AuditRecord> RecordDoneAsync(AuditLog log, AuditActor actor, string action, Purposes purpose, string reason, string? version = null) =>
-        RecordOnceAsync(log, actor, action, purpose, Success, reason, version);
+    public static Task<AuditRecord> RecordDoneAsync(AuditLog log, AuditActor actor, string action, Purposes purpose, string reason, string? version = null, string? subject = null) =>
+        RecordOnceAsync(log, actor, action, purpose, Success, reason, version, subject);
 
     /// <summary>The one record of a request refused before it started (bad input, policy): its reason code, never the input.</summary>
-    public static Task<AuditRecord> RecordRefusedAsync(AuditLog log, AuditActor actor, string action, Purposes purpose, string reasonCode) =>
-        RecordOnceAsync(log, actor, action, purpose, Refused, reasonCode, null);
+    public static Task<AuditRecord> RecordRefusedAsync(AuditLog log, AuditActor actor, string action, Purposes purpose, string reasonCode, string? subject = null, string? version = null) =>
+        RecordOnceAsync(log, actor, action, purpose, Refused, reasonCode, version, subject);
 
-    private static async Task<AuditRecord> RecordOnceAsync(AuditLog log, AuditActor actor, string action, Purposes purpose, string outcome, string reason, string? version)
+    private static async Task<AuditRecord> RecordOnceAsync(AuditLog log, AuditActor actor, string action, Purposes purpose, string outcome, string reason, string? version, string? subject = null)
     {
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(actor);
-        var entry = new AuditEntry(actor.Id, actor.Role, action, purpose, null, outcome, reason, version, Guid.NewGuid().ToString("N"), null);
+        var entry = new AuditEntry(actor.Id, actor.Role, action, purpose, subject, outcome, reason, version, Guid.NewGuid().ToString("N"), null);
         try
         {
             return await log.AppendAsync(entry, CancellationToken.None);
@@ -102,10 +102,11 @@ public sealed class AuditedOperation : IAsyncDisposable
         AfterTheFactAsync($"{Action}.{step}", outcome, reason, version ?? Version, subject);
 
     /// <summary>The operation has happened: recorded without cancellation; a log that refuses it says so.</summary>
-    public async Task<AuditRecord> SucceededAsync(string? reason = null, string? version = null)
+    /// <param name="subject">The subject the outcome concerns when the start could not name it (a 1:N search's match).</param>
+    public async Task<AuditRecord> SucceededAsync(string? reason = null, string? version = null, string? subject = null)
     {
         Version = version ?? Version;
-        var record = await AfterTheFactAsync(Action, Success, reason, Version, null);
+        var record = await AfterTheFactAsync(Action, Success, reason, Version, subject);
         concluded = true;
         return record;
     }

@@ -66,15 +66,26 @@ public sealed class ProtectedStoreLifetime(IOptions<StorageOptions> options) : I
     /// Stores a template and adds it to the gallery (after a load, never during one: a load's snapshot and an enrolment
     /// made while it ran would otherwise disagree).
     /// </summary>
-    public async Task<ProtectedTemplate> EnrolAsync(Guid subjectId, ReadOnlyMemory<float> embedding, Purposes purposes, string modelVersion, CancellationToken cancellationToken = default)
+    public async Task<ProtectedTemplate> EnrolAsync(Guid subjectId, ReadOnlyMemory<float> embedding, Purposes purposes, string modelVersion, CancellationToken cancellationToken = default) =>
+        (await EnrolAsync(subjectId, [embedding], purposes, modelVersion, cancellationToken: cancellationToken))[0];
+
+    /// <summary>Stores several templates of one subject in one transaction (all or none) and adds them to a loaded gallery.</summary>
+    /// <param name="alongside">The caller's own rows (an enrolment's record), written in the same transaction.</param>
+    public async Task<IReadOnlyList<ProtectedTemplate>> EnrolAsync(
+        Guid subjectId,
+        IReadOnlyList<ReadOnlyMemory<float>> embeddings,
+        Purposes purposes,
+        string modelVersion,
+        Func<System.Data.Common.DbTransaction, CancellationToken, Task>? alongside = null,
+        CancellationToken cancellationToken = default)
     {
         var store = await OpenedAsync(cancellationToken);
         await loading.WaitAsync(cancellationToken);
         try
         {
             return galleryLoaded
-                ? await store.Sync.EnrolAsync(subjectId, embedding, purposes, modelVersion, cancellationToken)
-                : await store.Store.Vault.EnrolAsync(subjectId, embedding, purposes, modelVersion, cancellationToken);
+                ? await store.Sync.EnrolAsync(subjectId, embeddings, purposes, modelVersion, alongside, cancellationToken)
+                : await store.Store.Vault.EnrolAsync(subjectId, embeddings, purposes, modelVersion, alongside, cancellationToken);
         }
         finally
         {

@@ -193,5 +193,115 @@ internal static class SchemaHistory
                     created_by text NOT NULL,
                     created_ms bigint NOT NULL);
                 """),
+        new(
+            5,
+            "people, consents, review queue, retention runs",
+            // A person's record details live encrypted in their own key envelope (record_envelope, a row of subjects), apart
+            // from the biometric one, so withdrawing consent shreds the face data and keeps the patient link. The MRN is kept
+            // only as a keyed hash. Consents and review items are appended and closed, never deleted.
+            Sqlite: """
+                CREATE TABLE people (
+                    id BLOB PRIMARY KEY,
+                    kind TEXT NOT NULL CHECK (kind IN ('patient', 'staff')),
+                    mrn_hash BLOB UNIQUE,
+                    record_envelope BLOB NOT NULL,
+                    created_by TEXT NOT NULL,
+                    created_ms INTEGER NOT NULL,
+                    last_seen_ms INTEGER);
+                CREATE TABLE consents (
+                    seq INTEGER PRIMARY KEY,
+                    id BLOB NOT NULL UNIQUE,
+                    person_id BLOB NOT NULL REFERENCES people (id),
+                    notice_version INTEGER NOT NULL REFERENCES consent_notices (version),
+                    purposes INTEGER NOT NULL,
+                    method TEXT NOT NULL,
+                    given_by TEXT NOT NULL,
+                    evidence_sha256 BLOB,
+                    granted_ms INTEGER NOT NULL,
+                    expires_ms INTEGER,
+                    recorded_by TEXT NOT NULL,
+                    ended_ms INTEGER,
+                    ended_by TEXT,
+                    end_reason TEXT);
+                CREATE INDEX consents_person ON consents (person_id, seq);
+                CREATE TABLE review_items (
+                    seq INTEGER PRIMARY KEY,
+                    id BLOB NOT NULL UNIQUE,
+                    kind TEXT NOT NULL,
+                    purpose TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    model_version TEXT NOT NULL,
+                    claimed_subject BLOB,
+                    candidates TEXT NOT NULL,
+                    probe_until_ms INTEGER,
+                    created_by TEXT NOT NULL,
+                    created_ms INTEGER NOT NULL,
+                    status TEXT NOT NULL,
+                    decided_by TEXT,
+                    decided_ms INTEGER,
+                    decision TEXT,
+                    chosen_subject BLOB,
+                    appeal_ms INTEGER,
+                    appeal_by TEXT,
+                    appeal_outcome TEXT);
+                CREATE INDEX review_items_status ON review_items (status, seq);
+                CREATE TABLE retention_runs (
+                    id BLOB PRIMARY KEY,
+                    run_ms INTEGER NOT NULL,
+                    body TEXT NOT NULL,
+                    signature BLOB NOT NULL);
+                """,
+            Postgres: """
+                CREATE TABLE people (
+                    id uuid PRIMARY KEY,
+                    kind text NOT NULL CHECK (kind IN ('patient', 'staff')),
+                    mrn_hash bytea UNIQUE,
+                    record_envelope uuid NOT NULL,
+                    created_by text NOT NULL,
+                    created_ms bigint NOT NULL,
+                    last_seen_ms bigint);
+                CREATE TABLE consents (
+                    seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    id uuid NOT NULL UNIQUE,
+                    person_id uuid NOT NULL REFERENCES people (id),
+                    notice_version integer NOT NULL REFERENCES consent_notices (version),
+                    purposes integer NOT NULL,
+                    method text NOT NULL,
+                    given_by text NOT NULL,
+                    evidence_sha256 bytea,
+                    granted_ms bigint NOT NULL,
+                    expires_ms bigint,
+                    recorded_by text NOT NULL,
+                    ended_ms bigint,
+                    ended_by text,
+                    end_reason text);
+                CREATE INDEX consents_person ON consents (person_id, seq);
+                CREATE TABLE review_items (
+                    seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    id uuid NOT NULL UNIQUE,
+                    kind text NOT NULL,
+                    purpose text NOT NULL,
+                    reason text NOT NULL,
+                    model_version text NOT NULL,
+                    claimed_subject uuid,
+                    candidates text NOT NULL,
+                    probe_until_ms bigint,
+                    created_by text NOT NULL,
+                    created_ms bigint NOT NULL,
+                    status text NOT NULL,
+                    decided_by text,
+                    decided_ms bigint,
+                    decision text,
+                    chosen_subject uuid,
+                    appeal_ms bigint,
+                    appeal_by text,
+                    appeal_outcome text);
+                CREATE INDEX review_items_status ON review_items (status, seq);
+                CREATE TABLE retention_runs (
+                    id uuid PRIMARY KEY,
+                    run_ms bigint NOT NULL,
+                    body text NOT NULL,
+                    signature bytea NOT NULL);
+                """),
     ];
 }

@@ -62,11 +62,21 @@ public sealed class GallerySync(TemplateVault vault, FaceGallery gallery)
     }
 
     /// <summary>Stores the template, then adds it to the gallery; returns what was stored.</summary>
-    public async Task<ProtectedTemplate> EnrolAsync(Guid subjectId, ReadOnlyMemory<float> embedding, Purposes purposes, string modelVersion, CancellationToken cancellationToken = default)
+    public async Task<ProtectedTemplate> EnrolAsync(Guid subjectId, ReadOnlyMemory<float> embedding, Purposes purposes, string modelVersion, CancellationToken cancellationToken = default) =>
+        (await EnrolAsync(subjectId, [embedding], purposes, modelVersion, cancellationToken: cancellationToken))[0];
+
+    /// <summary>Stores the templates in one transaction, then adds them all to the gallery.</summary>
+    public async Task<IReadOnlyList<ProtectedTemplate>> EnrolAsync(
+        Guid subjectId,
+        IReadOnlyList<ReadOnlyMemory<float>> embeddings,
+        Purposes purposes,
+        string modelVersion,
+        Func<System.Data.Common.DbTransaction, CancellationToken, Task>? alongside = null,
+        CancellationToken cancellationToken = default)
     {
-        var template = await vault.EnrolAsync(subjectId, embedding, purposes, modelVersion, cancellationToken);
-        gallery.Add(new GalleryEntry(template.Id, template.SubjectId, purposes, template.Vector));
-        return template;
+        var templates = await vault.EnrolAsync(subjectId, embeddings, purposes, modelVersion, alongside, cancellationToken);
+        gallery.AddRange(templates.Select(t => new GalleryEntry(t.Id, t.SubjectId, purposes, t.Vector)));
+        return templates;
     }
 
     /// <summary>Crypto-shreds the subject in the store, then drops it from the gallery.</summary>
@@ -76,6 +86,9 @@ public sealed class GallerySync(TemplateVault vault, FaceGallery gallery)
         gallery.RemoveSubject(subjectId);
         return certificate;
     }
+
+    /// <summary>Protects a probe embedding and scores it against one subject's templates for the purpose (null: none).</summary>
+    public float? Verify(ReadOnlySpan<float> embedding, Guid subjectId, Purposes purpose) => gallery.Verify(vault.Protect(embedding), subjectId, purpose);
 
     /// <summary>Protects a probe embedding with the current transform and searches the gallery.</summary>
     public IReadOnlyList<GalleryMatch> Search(ReadOnlySpan<float> embedding, GalleryQuery query) => gallery.Search(vault.Protect(embedding), query);

@@ -88,32 +88,68 @@ public sealed class TemplateVault
     public float[] Protect(ReadOnlySpan<float> embedding) => transforms[TransformVersion].Apply(embedding);
 
     /// <summary>Stores a new template for the subject (creating the subject and its data key on first enrolment); returns the template id.</summary>
-    public async Task<ProtectedTemplate> EnrolAsync(Guid subjectId, ReadOnlyMemory<float> embedding, Purposes purposes, string modelVersion, CancellationToken cancellationToken = default)
+    public async Task<ProtectedTemplate> EnrolAsync(Guid subjectId, ReadOnlyMemory<float> embedding, Purposes purposes, string modelVersion, CancellationToken cancellationToken = default) =>
+        (await EnrolAsync(subjectId, [embedding], purposes, modelVersion, cancellationToken: cancellationToken))[0];
+
+    /// <summary>
+    /// Stores one template per embedding for the subject (creating the subject and its data key on first enrolment), all
+    /// in one transaction: a failure or a crash stores none of them.
+    /// </summary>
+    /// <param name="alongside">The caller's own rows, written in the same transaction.</param>
+    public async Task<IReadOnlyList<ProtectedTemplate>> EnrolAsync(
+        Guid subjectId,
+        IReadOnlyList<ReadOnlyMemory<float>> embeddings,
+        Purposes purposes,
+        string modelVersion,
+        Func<DbTransaction, CancellationToken, Task>? alongside = null,
+        CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(embeddings);
         ArgumentException.ThrowIfNullOrWhiteSpace(modelVersion);
         if (!PurposeCodes.IsTemplateSet(purposes))
         {
             throw new ArgumentException("A template serves one or more recognition purposes (check-in, emergency-identification, step-up, research, duplicate-detection) and nothing else.", nameof(purposes));
         }
 
-        if (embedding.Length != Dimensions)
+        if (embeddings.Count == 0 || embeddings.Any(e => e.Length != Dimensions))
         {
-            throw new ArgumentException($"Expected a {Dimensions}-dimensional embedding, got {embedding.Length}.", nameof(embedding));
+            throw new ArgumentException($"Expected one or more {Dimensions}-dimensional embeddings.", nameof(embeddings));
         }
 
-        var vector = Protect(embedding.Span);
-        var dataKey = await GetOrCreateDataKeyAsync(subjectId, cancellationToken);
-        try
-        {
-            var id = Guid.NewGuid();
-            var ciphertext = Seal(dataKey, id, subjectId, TransformVersion, vector);
-            await store.InsertTemplateAsync(new TemplateRecord(id, subjectId, purposes, TransformVersion, modelVersion, DateTimeOffset.UtcNow, ciphertext), cancellationToken);
-            return new ProtectedTemplate(id, subjectId, purposes, TransformVersion, modelVersion, vector);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(dataKey);
-        }
+        var vectors = embeddings.Select(e => Protect(e.Span)).ToList();
+        return await WriteUnderDataKeyAsync<IReadOnlyList<ProtectedTemplate>>(
+            subjectId,
+            dataKey =>
+            {
+                var now = DateTimeOffset.UtcNow;
+                var templates = vectors.Select(v => new ProtectedTemplate(Guid.NewGuid(), subjectId, purposes, TransformVersion, modelVersion, v)).ToList();
+                var records = templates.Select(t => new TemplateRecord(t.Id, subjectId, purposes, TransformVersion, modelVersion, now, Seal(dataKey, t.Id, subjectId, TransformVersion, t.Vector))).ToList();
+                return (records, [], templates);
+            },
+            alongside,
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Stores encrypted content of <paramref name="kind"/> under the subject's data key, creating the subject and its key
+    /// when it has none yet: a record kept apart from any face (a person's record details, a review's probe image) that a
+    /// deletion of <paramref name="subjectId"/> crypto-shreds with a certificate.
+    /// </summary>
+    /// <param name="alongside">The caller's own rows, written in the same transaction.</param>
+    public Task<Guid> SealAsync(Guid subjectId, string kind, ReadOnlyMemory<byte> content, Func<DbTransaction, CancellationToken, Task>? alongside = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(kind);
+        var copy = content.ToArray();
+        return WriteUnderDataKeyAsync<Guid>(
+            subjectId,
+            dataKey =>
+            {
+                var id = Guid.NewGuid();
+                var ciphertext = SubjectDataCipher.Encrypt(dataKey, new RecordBinding(id, subjectId, EvidenceKindPrefix + kind), copy);
+                return ([], [new EvidenceRecord(id, subjectId, kind, DateTimeOffset.UtcNow, ciphertext)], id);
+            },
+            alongside,
+            cancellationToken);
     }
 
     /// <summary>Stores an encrypted probe or evidence image for an existing subject.</summary>
@@ -242,32 +278,51 @@ public sealed class TemplateVault
         return subject is null ? null : Unwrap(subject);
     }
 
-    private async Task<byte[]> GetOrCreateDataKeyAsync(Guid subjectId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Seals records under the subject's data key (a new key when the subject has none) and stores them, with the new key,
+    /// in one transaction. A concurrent first write for the same subject wins the key; this one then seals under it.
+    /// </summary>
+    private async Task<T> WriteUnderDataKeyAsync<T>(
+        Guid subjectId,
+        Func<byte[], (IReadOnlyList<TemplateRecord> Templates, IReadOnlyList<EvidenceRecord> Evidence, T Result)> seal,
+        Func<DbTransaction, CancellationToken, Task>? alongside,
+        CancellationToken cancellationToken)
     {
-        var existing = await GetDataKeyAsync(subjectId, cancellationToken);
-        if (existing is not null)
+        for (var attempt = 1; ; attempt++)
         {
-            return existing;
-        }
-
-        var keyId = Guid.NewGuid();
-        var dataKey = SubjectDataCipher.NewDataKey();
-        try
-        {
-            await store.InsertSubjectAsync(new SubjectKeyRecord(subjectId, keyId, keys.Wrap(dataKey, KeyBindings.SubjectKey(subjectId, keyId)), DateTimeOffset.UtcNow), cancellationToken);
-            return dataKey;
-        }
-        catch (DbException)
-        {
-            // Another enrolment created the subject first; use its key.
-            CryptographicOperations.ZeroMemory(dataKey);
-            var winner = await GetDataKeyAsync(subjectId, cancellationToken);
-            if (winner is null)
+            var existing = await store.GetSubjectAsync(subjectId, cancellationToken);
+            SubjectKeyRecord? created = null;
+            byte[] dataKey;
+            if (existing is not null)
             {
-                throw;
+                dataKey = Unwrap(existing);
+            }
+            else
+            {
+                var keyId = Guid.NewGuid();
+                dataKey = SubjectDataCipher.NewDataKey();
+                created = new SubjectKeyRecord(subjectId, keyId, keys.Wrap(dataKey, KeyBindings.SubjectKey(subjectId, keyId)), DateTimeOffset.UtcNow);
             }
 
-            return winner;
+            try
+            {
+                var (templates, evidence, result) = seal(dataKey);
+                try
+                {
+                    await store.InsertSubjectDataAsync(created, templates, evidence, alongside, cancellationToken);
+                }
+                catch (DbException) when (created is not null && attempt == 1)
+                {
+                    // Another write created the subject first; seal again under its key.
+                    continue;
+                }
+
+                return result;
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(dataKey);
+            }
         }
     }
 }

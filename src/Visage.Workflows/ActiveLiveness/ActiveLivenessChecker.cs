@@ -16,7 +16,6 @@ namespace Visage.Workflows.ActiveLiveness;
 /// </summary>
 public sealed class ActiveLivenessChecker(FaceEngine engine, TimeProvider time, IOptions<ActiveLivenessOptions> options)
 {
-    private const float SecondPersonWidthRatio = 0.5f;
     private readonly ConcurrentDictionary<string, LivenessChallenge> pending = new(StringComparer.Ordinal);
 
     public LivenessChallenge Issue() =>
@@ -68,7 +67,7 @@ public sealed class ActiveLivenessChecker(FaceEngine engine, TimeProvider time, 
 
             // The largest face answers (detections come largest first); a second face at least half its width is a
             // second person in front of the camera, a small one far behind is not.
-            if (faces.Skip(1).Any(other => other.Box.Width >= faces[0].Box.Width * SecondPersonWidthRatio))
+            if (Recognition.CaptureInspector.HasSecondPerson(faces))
             {
                 return Refused(LivenessRefusals.SeveralFaces);
             }

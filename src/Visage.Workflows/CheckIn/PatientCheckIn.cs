@@ -1,0 +1,127 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Visage.Audit;
+using Visage.Gallery;
+using Visage.Workflows.Consent;
+using Visage.Workflows.People;
+using Visage.Workflows.PurposeApprovals;
+using Visage.Workflows.Recognition;
+using Visage.Workflows.Review;
+
+namespace Visage.Workflows.CheckIn;
+
+/// <summary>
+/// Check-in by face: 1:1 against a claimed person, or 1:N over the caller's candidates (today's appointments) and then,
+/// when configured, over everyone consented to check-in. Accepted, needs review (queued with the probe) or see the desk;
+/// never a denial. A claimed check-in whose face matches a different enrolled person better raises an identity-mismatch
+/// alert and goes to review: the medical-identity-theft case.
+/// </summary>
+public sealed class PatientCheckIn(
+    CaptureInspector inspector,
+    ConsentedGallery gallery,
+    PersonRegistry people,
+    ConsentRegistry consents,
+    PurposeRegistry purposes,
+    ReviewWorklist reviews,
+    AuditLog log,
+    IOptions<RecognitionOptions> options)
+{
+    public const string Action = "checkin";
+    public const string IdentityMismatchAlert = "alert.identity-mismatch";
+    private const int CandidatesShown = 3;
+
+    /// <param name="claimed">The person the patient says they are (a scanned card, a typed MRN looked up first), or null for 1:N.</param>
+    /// <param name="candidates">For 1:N: the people expected now (today's appointments); null or empty searches only when <see cref="RecognitionOptions.CheckInSearchAll"/> is on.</param>
+    public async Task<CheckInResult> CheckInAsync(AuditActor actor, FaceCapture capture, Guid? claimed = null, IReadOnlyCollection<Guid>? candidates = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(capture);
+        var thresholds = options.Value.CheckIn;
+        var probe = await RefusalAudit.CheckAsync(log, actor, Action, Purposes.CheckIn, claimed?.ToString(), inspector.ModelVersion, async () =>
+        {
+            await purposes.RequireApprovedAsync(Purposes.CheckIn, cancellationToken);
+            if (claimed is { } person)
+            {
+                await people.RequireAsync(person, cancellationToken);
+                await consents.EnsureCoversAsync(person, Purposes.CheckIn, cancellationToken);
+            }
+
+            if (candidates is { Count: > 0 } && (await people.UnknownAsync(candidates, cancellationToken)).Count > 0)
+            {
+                throw new WorkflowRefusedException(RefusalCodes.UnknownCandidates, RefusalKind.NotFound, "The candidate list names people who are not registered; correct the list (which entries is not shown).");
+            }
+
+            return inspector.Inspect(capture, qualityGate: false);
+        });
+
+        await using var operation = await AuditedOperation.BeginAsync(log, actor, Action, Purposes.CheckIn, claimed?.ToString(), probe.ModelVersion, claimed is null ? "1:N" : "1:1", cancellationToken);
+        var vector = probe.Embedding.Vector;
+        CheckInResult result;
+        if (claimed is { } claimedPerson)
+        {
+            var score = await gallery.VerifyAsync(vector, claimedPerson, Purposes.CheckIn, cancellationToken);
+            var other = (await gallery.SearchAsync(vector, Purposes.CheckIn, CandidatesShown + 1, thresholds.Review, null, cancellationToken))
+                .FirstOrDefault(m => m.SubjectId != claimedPerson);
+            if (other is not null && other.Score > (score ?? -1f))
+            {
+                var listed = new List<ReviewCandidate> { new(other.SubjectId, other.Score), new(claimedPerson, score ?? -1f) };
+                var review = await reviews.OpenAsync(actor, ReviewKind.IdentityMismatch, Purposes.CheckIn, "face matches another person better than the one claimed", probe.ModelVersion, claimedPerson, listed, capture.Image, cancellationToken);
+                await log.AppendAsync(
+                    new AuditEntry("visage", "system", IdentityMismatchAlert, Purposes.SecurityReview, claimedPerson.ToString(), "raised",
+                        string.Create(CultureInfo.InvariantCulture, $"claimed subject scored {score ?? -1f:0.000}, subject {other.SubjectId} scored {other.Score:0.000}; review {review:N}"),
+                        probe.ModelVersion, operation.CorrelationId, null),
+                    CancellationToken.None);
+                result = new CheckInResult(CheckInOutcome.NeedsReview, claimedPerson, score, review, IdentityMismatch: true, probe.ModelVersion);
+            }
+            else
+            {
+                result = await DecideAsync(actor, probe, capture, claimedPerson, score, [], cancellationToken);
+            }
+        }
+        else
+        {
+            IReadOnlySet<Guid>? expected = candidates is { Count: > 0 } ? candidates.ToHashSet() : null;
+            var matches = expected is null && !options.Value.CheckInSearchAll
+                ? []
+                : await gallery.SearchAsync(vector, Purposes.CheckIn, CandidatesShown, thresholds.Review, expected, cancellationToken);
+            if (matches.Count == 0 && expected is not null && options.Value.CheckInSearchAll)
+            {
+                matches = await gallery.SearchAsync(vector, Purposes.CheckIn, CandidatesShown, thresholds.Review, null, cancellationToken);
+            }
+
+            var best = matches.Count > 0 ? matches[0] : null;
+            // Two people above the accept threshold is ambiguous: a person decides.
+            var ambiguous = matches.Count > 1 && matches[1].Score >= thresholds.Accept;
+            result = await DecideAsync(actor, probe, capture, best?.SubjectId, best?.Score, matches.Select(m => new ReviewCandidate(m.SubjectId, m.Score)).ToList(), cancellationToken, ambiguous);
+        }
+
+        await operation.SucceededAsync(Describe(result), subject: result.SubjectId?.ToString());
+        return result;
+    }
+
+    private async Task<CheckInResult> DecideAsync(AuditActor actor, InspectedCapture probe, FaceCapture capture, Guid? subject, float? score, List<ReviewCandidate> candidates, CancellationToken cancellationToken, bool ambiguous = false)
+    {
+        var thresholds = options.Value.CheckIn;
+        if (subject is { } person && score >= thresholds.Accept && !ambiguous)
+        {
+            await people.TouchAsync(person, cancellationToken);
+            return new CheckInResult(CheckInOutcome.Accepted, person, score, null, false, probe.ModelVersion);
+        }
+
+        if (subject is { } weak && score >= thresholds.Review)
+        {
+            List<ReviewCandidate> listed = candidates.Count > 0 ? candidates : [new ReviewCandidate(weak, score.Value)];
+            var review = await reviews.OpenAsync(actor, ReviewKind.CheckIn, Purposes.CheckIn, ambiguous ? "two people above the accept threshold" : "score in the review band", probe.ModelVersion, candidates.Count > 0 ? null : weak, listed, capture.Image, cancellationToken);
+            return new CheckInResult(CheckInOutcome.NeedsReview, weak, score, review, false, probe.ModelVersion);
+        }
+
+        return new CheckInResult(CheckInOutcome.SeeDesk, null, score, null, false, probe.ModelVersion);
+    }
+
+    private static string Describe(CheckInResult result) => result.Outcome switch
+    {
+        CheckInOutcome.Accepted => string.Create(CultureInfo.InvariantCulture, $"accepted; score {result.Score:0.000}"),
+        CheckInOutcome.NeedsReview => string.Create(CultureInfo.InvariantCulture, $"{(result.IdentityMismatch ? "identity-mismatch" : "needs-review")}; score {result.Score ?? -1f:0.000}; review {result.ReviewId:N}"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"see-desk; best {result.Score ?? -1f:0.000}"),
+    };
+}

@@ -1,0 +1,285 @@
+using System.Data.Common;
+using System.Globalization;
+using Visage.Audit;
+using Visage.Gallery;
+using Visage.Storage;
+using Visage.Workflows.People;
+using Visage.Workflows.Recognition;
+
+namespace Visage.Workflows.Consent;
+
+/// <summary>
+/// Consent per person and purpose: granted on a named notice version (method, giver, evidence hash, expiry), replaced by
+/// a newer grant, ended by withdrawal, restriction or expiry. Ending it crypto-shreds the person's templates and
+/// biometric images with a signed certificate and drops them from the gallery; the person (the patient link) stays.
+/// Every recognition asks <see cref="EnsureCoversAsync"/> at the moment it decides.
+/// </summary>
+public sealed class ConsentRegistry(ProtectedStoreLifetime store, AuditLog log, PersonRegistry people, ConsentNotices notices, TimeProvider time)
+{
+    private const string Columns = "id, person_id, notice_version, purposes, method, given_by, evidence_sha256, granted_ms, expires_ms, recorded_by, ended_ms, ended_by, end_reason";
+
+    /// <summary>Records a consent; one in force before it is superseded in the same transaction.</summary>
+    public async Task<ConsentRecord> GrantAsync(AuditActor actor, Guid personId, ConsentGrant grant, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(grant);
+        const string action = "consent.grant";
+        var subject = personId.ToString();
+        var now = Now();
+        var opened = await store.OpenAsync(cancellationToken);
+        try
+        {
+            var person = await people.RequireAsync(personId, cancellationToken);
+            if (person.Kind != PersonKind.Patient && grant.GivenBy == ConsentGiver.LegalRepresentative)
+            {
+                throw new WorkflowRefusedException(RefusalCodes.NotAPatient, RefusalKind.BadInput, "A legal representative consents for a patient, not for staff.");
+            }
+
+            if (!PurposeCodes.IsTemplateSet(grant.Purposes))
+            {
+                throw new WorkflowRefusedException(RefusalCodes.BadInput, RefusalKind.BadInput, $"A consent names one or more recognition purposes: {string.Join(", ", PurposeCodes.Recognition.Select(p => p.ToCode()))}.");
+            }
+
+            if (grant.EvidenceSha256 is { Length: not 32 })
+            {
+                throw new WorkflowRefusedException(RefusalCodes.BadInput, RefusalKind.BadInput, "The evidence hash must be a SHA-256 (32 bytes, 64 hex digits).");
+            }
+
+            if (grant.Expires is { } expires && expires <= now)
+            {
+                throw new WorkflowRefusedException(RefusalCodes.BadInput, RefusalKind.BadInput, "The expiry must be in the future.");
+            }
+
+            if (await notices.GetAsync(grant.NoticeVersion, cancellationToken) is null)
+            {
+                throw new WorkflowRefusedException(RefusalCodes.UnknownNotice, RefusalKind.NotFound, "No consent notice has this version (visage consent notice list).");
+            }
+
+            // Templates carry the purposes they were enrolled for; a narrower consent would leave them serving more.
+            var enrolled = (await opened.Store.GetTemplatesAsync(personId, cancellationToken)).Aggregate(Purposes.None, (all, t) => all | t.Purposes);
+            if ((enrolled & ~grant.Purposes) != Purposes.None)
+            {
+                throw new WorkflowRefusedException(
+                    RefusalCodes.ConsentNarrowsTemplates,
+                    RefusalKind.NotPermitted,
+                    "The new consent covers fewer purposes than the person's templates serve: withdraw (which deletes them) and enrol again under the new consent.");
+            }
+        }
+        catch (WorkflowRefusedException refusal)
+        {
+            await AuditedOperation.RecordRefusedAsync(log, actor, action, Purposes.Operations, refusal.Code, subject);
+            throw;
+        }
+
+        var record = new ConsentRecord(Guid.NewGuid(), personId, grant.NoticeVersion, grant.Purposes, grant.Method, grant.GivenBy, grant.EvidenceSha256, now, grant.Expires, actor.Id, null, null, null);
+        await using var operation = await AuditedOperation.BeginAsync(log, actor, action, Purposes.Operations, subject, reason: Describe(record), cancellationToken: cancellationToken);
+        await using (var connection = await opened.Database.OpenAsync(cancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            await EndOpenAsync(transaction, personId, now, actor.Id, ConsentEnd.Superseded, cancellationToken);
+            await InsertAsync(transaction, record, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        await operation.SucceededAsync(string.Create(CultureInfo.InvariantCulture, $"consent {record.Id:N}"));
+        return record;
+    }
+
+    /// <summary>
+    /// Ends the consent in force (withdrawal or restriction) and crypto-shreds the person's biometric data; returns the
+    /// ended consent and the deletion certificate (null when nothing biometric was held).
+    /// </summary>
+    public async Task<(ConsentRecord Consent, DeletionCertificateRecord? Certificate)> WithdrawAsync(AuditActor actor, Guid personId, ConsentEnd reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (reason is not (ConsentEnd.Withdrawn or ConsentEnd.Restricted))
+        {
+            throw new ArgumentOutOfRangeException(nameof(reason), reason, "A person withdraws or restricts; expiry and supersession are recorded by Visage.");
+        }
+
+        const string action = "consent.withdraw";
+        var subject = personId.ToString();
+        ConsentRecord current;
+        try
+        {
+            await people.RequireAsync(personId, cancellationToken);
+            current = (await HistoryAsync(personId, cancellationToken)).LastOrDefault(c => c.Ended is null)
+                ?? throw new WorkflowRefusedException(RefusalCodes.NoConsent, RefusalKind.NotFound, "The person has no consent to withdraw.");
+        }
+        catch (WorkflowRefusedException refusal)
+        {
+            await AuditedOperation.RecordRefusedAsync(log, actor, action, Purposes.Operations, refusal.Code, subject);
+            throw;
+        }
+
+        return await EndAndShredAsync(actor, action, current, reason, cancellationToken);
+    }
+
+    /// <summary>Every consent of the person, oldest first.</summary>
+    public async Task<IReadOnlyList<ConsentRecord>> HistoryAsync(Guid personId, CancellationToken cancellationToken = default)
+    {
+        var opened = await store.OpenAsync(cancellationToken);
+        await using var connection = await opened.Database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM consents WHERE person_id = @person ORDER BY seq;";
+        command.AddParameter("@person", personId);
+        return await ReadAsync(command, cancellationToken);
+    }
+
+    /// <summary>The consent in force now, or null.</summary>
+    public async Task<ConsentRecord?> InForceAsync(Guid personId, CancellationToken cancellationToken = default)
+    {
+        var now = Now();
+        return (await HistoryAsync(personId, cancellationToken)).LastOrDefault(c => c.InForceAt(now));
+    }
+
+    /// <summary>
+    /// Refuses (typed, for the caller to audit) unless a consent in force covers <paramref name="purpose"/>: none ever
+    /// given, the last one expired or withdrawn, or it does not name the purpose.
+    /// </summary>
+    public async Task<ConsentRecord> EnsureCoversAsync(Guid personId, Purposes purpose, CancellationToken cancellationToken = default)
+    {
+        var now = Now();
+        var history = await HistoryAsync(personId, cancellationToken);
+        if (history.LastOrDefault(c => c.InForceAt(now)) is { } inForce)
+        {
+            return inForce.Purposes.HasFlag(purpose)
+                ? inForce
+                : throw new WorkflowRefusedException(RefusalCodes.ConsentDoesNotCover, RefusalKind.NotPermitted, $"The person's consent does not cover {purpose.ToCode()}; offer the alternative (staff ID check).");
+        }
+
+        throw history.Count == 0
+            ? new WorkflowRefusedException(RefusalCodes.NoConsent, RefusalKind.NotPermitted, "The person has not consented to face recognition; offer the alternative (staff ID check).")
+            : history[^1].Ended is null || history[^1].EndReason == ConsentEnd.Expired
+                ? new WorkflowRefusedException(RefusalCodes.ConsentExpired, RefusalKind.NotPermitted, "The person's consent has expired; offer the alternative (staff ID check) and a renewed consent.")
+                : new WorkflowRefusedException(RefusalCodes.ConsentWithdrawn, RefusalKind.NotPermitted, "The person has withdrawn consent; offer the alternative (staff ID check).");
+    }
+
+    /// <summary>Filters 1:N candidates to those whose consent in force covers the purpose now (a gallery entry may outlive its consent until retention runs).</summary>
+    internal async Task<bool> CoversAsync(Guid personId, Purposes purpose, CancellationToken cancellationToken)
+    {
+        var now = Now();
+        return (await HistoryAsync(personId, cancellationToken)).LastOrDefault(c => c.InForceAt(now)) is { } c && c.Purposes.HasFlag(purpose);
+    }
+
+    /// <summary>Ends every consent past its expiry and shreds its person's biometric data (retention), returning the certificates.</summary>
+    internal async Task<IReadOnlyList<DeletionCertificateRecord>> EndExpiredAsync(AuditActor actor, CancellationToken cancellationToken)
+    {
+        var opened = await store.OpenAsync(cancellationToken);
+        var expired = new List<ConsentRecord>();
+        await using (var connection = await opened.Database.OpenAsync(cancellationToken))
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"SELECT {Columns} FROM consents WHERE ended_ms IS NULL AND expires_ms IS NOT NULL AND expires_ms <= @now ORDER BY seq;";
+            command.AddInt64("@now", Now().ToUnixTimeMilliseconds());
+            expired.AddRange(await ReadAsync(command, cancellationToken));
+        }
+
+        var certificates = new List<DeletionCertificateRecord>();
+        foreach (var consent in expired)
+        {
+            var (_, certificate) = await EndAndShredAsync(actor, "consent.expire", consent, ConsentEnd.Expired, cancellationToken);
+            if (certificate is not null)
+            {
+                certificates.Add(certificate);
+            }
+        }
+
+        return certificates;
+    }
+
+    private async Task<(ConsentRecord, DeletionCertificateRecord?)> EndAndShredAsync(AuditActor actor, string action, ConsentRecord current, ConsentEnd reason, CancellationToken cancellationToken)
+    {
+        var opened = await store.OpenAsync(cancellationToken);
+        var deletion = reason switch
+        {
+            ConsentEnd.Withdrawn => DeletionReason.Withdrawn,
+            ConsentEnd.Expired => DeletionReason.Expired,
+            _ => DeletionReason.Request,
+        };
+        await using var operation = await AuditedOperation.BeginAsync(
+            log, actor, action, Purposes.Operations, current.PersonId.ToString(), KeyVersions.Kek(opened), $"{reason.ToCode()}; consent {current.Id:N}", cancellationToken);
+        var now = Now();
+        // The consent ends first: should the shredding then fail, nothing recognises the person any more (every decision
+        // asks for a consent in force) and the next retention run deletes what is left.
+        await using (var connection = await opened.Database.OpenAsync(cancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            await EndOpenAsync(transaction, current.PersonId, now, actor.Id, reason, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        var certificate = await store.DeleteSubjectAsync(current.PersonId, actor.Id, deletion, cancellationToken);
+        await operation.SucceededAsync(certificate is null ? $"{reason.ToCode()}; no biometric data held" : $"{reason.ToCode()}; certificate {certificate.Id:N}");
+        return (current with { Ended = now, EndedBy = actor.Id, EndReason = reason }, certificate);
+    }
+
+    private static async Task EndOpenAsync(DbTransaction transaction, Guid personId, DateTimeOffset now, string by, ConsentEnd reason, CancellationToken cancellationToken)
+    {
+        await using var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "UPDATE consents SET ended_ms = @now, ended_by = @by, end_reason = @reason WHERE person_id = @person AND ended_ms IS NULL;";
+        command.AddInt64("@now", now.ToUnixTimeMilliseconds());
+        command.AddText("@by", by);
+        command.AddText("@reason", reason.ToCode());
+        command.AddParameter("@person", personId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task InsertAsync(DbTransaction transaction, ConsentRecord record, CancellationToken cancellationToken)
+    {
+        await using var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO consents (id, person_id, notice_version, purposes, method, given_by, evidence_sha256, granted_ms, expires_ms, recorded_by)
+            VALUES (@id, @person, @notice, @purposes, @method, @giver, @evidence, @granted, @expires, @by);
+            """;
+        command.AddParameter("@id", record.Id);
+        command.AddParameter("@person", record.PersonId);
+        command.AddInt64("@notice", record.NoticeVersion);
+        command.AddInt64("@purposes", (long)record.Purposes);
+        command.AddText("@method", record.Method.ToCode());
+        command.AddText("@giver", record.GivenBy.ToCode());
+        command.AddBytes("@evidence", record.EvidenceSha256);
+        command.AddInt64("@granted", record.Granted.ToUnixTimeMilliseconds());
+        command.AddTyped("@expires", System.Data.DbType.Int64, record.Expires?.ToUnixTimeMilliseconds());
+        command.AddText("@by", record.RecordedBy);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<List<ConsentRecord>> ReadAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        var records = new List<ConsentRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            _ = ConsentCodes.TryParse(reader.GetString(4), out ConsentMethod method);
+            _ = ConsentCodes.TryParse(reader.GetString(5), out ConsentGiver giver);
+            ConsentEnd? end = reader.IsDBNull(12) ? null : ConsentCodes.TryParse(reader.GetString(12), out ConsentEnd parsed) ? parsed : ConsentEnd.Withdrawn;
+            records.Add(new ConsentRecord(
+                reader.GetGuid(0),
+                reader.GetGuid(1),
+                Convert.ToInt32(reader.GetValue(2), CultureInfo.InvariantCulture),
+                (Purposes)Convert.ToInt32(reader.GetValue(3), CultureInfo.InvariantCulture),
+                method,
+                giver,
+                reader.IsDBNull(6) ? null : (byte[])reader.GetValue(6),
+                Ms(reader.GetInt64(7)),
+                reader.IsDBNull(8) ? null : Ms(reader.GetInt64(8)),
+                reader.GetString(9),
+                reader.IsDBNull(10) ? null : Ms(reader.GetInt64(10)),
+                reader.IsDBNull(11) ? null : reader.GetString(11),
+                end));
+        }
+
+        return records;
+    }
+
+    private static string Describe(ConsentRecord record) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"notice v{record.NoticeVersion}; purposes {ConsentCodes.PurposeList(record.Purposes)}; method {record.Method.ToCode()}; given by {record.GivenBy.ToCode()}; expires {(record.Expires is { } e ? e.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "never")}");
+
+    private static DateTimeOffset Ms(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+
+    private DateTimeOffset Now() => Ms(time.GetUtcNow().ToUnixTimeMilliseconds());
+}

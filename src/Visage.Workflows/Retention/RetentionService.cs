@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Visage.Audit;
+
+namespace Visage.Workflows.Retention;
+
+/// <summary>Runs <see cref="RetentionRun"/> every <see cref="RetentionOptions.Interval"/> in a long-running host (added by the server, not the CLI).</summary>
+internal sealed partial class RetentionService(RetentionRun run, IOptions<RetentionOptions> options, ILogger<RetentionService> logger) : BackgroundService
+{
+    private static readonly AuditActor System = new("visage", "system");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.RunInBackground)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(options.Value.Interval);
+        do
+        {
+            try
+            {
+                var report = await run.RunAsync(System, stoppingToken);
+                LogRun(logger, report.RunId, report.Certificates.Count);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // A failed run is logged (no PHI: the type only) and tried again at the next tick.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                LogFailed(logger, ex.GetType().Name);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "retention run {RunId} deleted {Count} items")]
+    private static partial void LogRun(ILogger logger, Guid runId, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "retention run failed ({ExceptionType}); it runs again at the next interval")]
+    private static partial void LogFailed(ILogger logger, string exceptionType);
+}
