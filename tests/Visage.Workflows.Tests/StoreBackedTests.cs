@@ -19,6 +19,9 @@ public abstract class StoreBackedTests : IAsyncLifetime
 
     protected AuditLog Log { get; private set; } = null!;
 
+    /// <summary>The alerts attached to <see cref="Log"/> (rebuilt from the chain at each open, as a host does).</summary>
+    protected AccessAlerts Alerts { get; private set; } = null!;
+
     /// <summary>The screens the audit log (and services that keep free text) apply.</summary>
     protected abstract IReadOnlyList<IAuditTextScreen> Screens { get; }
 
@@ -55,7 +58,8 @@ public abstract class StoreBackedTests : IAsyncLifetime
     private void Open()
     {
         Store = new ProtectedStoreLifetime(Options.Create(storage));
-        Log = new AuditLog(Store, Options.Create(new AuditChainOptions()), Options.Create(storage), Screens);
+        Alerts = new AccessAlerts();
+        Log = new AuditLog(Store, Options.Create(new AuditChainOptions()), Options.Create(storage), Screens, Alerts);
         CreateServices();
     }
 

@@ -1,0 +1,109 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Visage.Audit;
+using Visage.Face;
+using Visage.Gallery;
+using Visage.Workflows.Consent;
+using Visage.Workflows.People;
+using Visage.Workflows.PurposeApprovals;
+using Visage.Workflows.Recognition;
+
+namespace Visage.Workflows.Tests;
+
+/// <summary>
+/// The workflows as a host composes them (<c>AddWorkflows</c> over a real store, audit log with its alerts and the real
+/// face engine), on SQLite or PostgreSQL, with real faces from the shared data: img1, img2, img4, img5, img11 are one
+/// person, img13 and img14 another, img16 and img17 a third.
+/// </summary>
+public abstract class WorkflowTests(FaceEngineFixture engine) : StoreBackedTests
+{
+    protected static readonly AuditActor Clerk = new("clerk-1", "front-desk");
+    protected static readonly AuditActor Officer = new("po-1", "privacy-officer");
+    protected static readonly AuditActor Reviewer = new("rev-1", "reviewer");
+    private static readonly string Faces = Path.Combine(SharedDataLocator.Find(), "faces", "deepface");
+
+    protected ManualClock Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    protected ServiceProvider Services { get; private set; } = null!;
+
+    protected override IReadOnlyList<IAuditTextScreen> Screens { get; } = [new NothingToScreen()];
+
+    /// <summary>Configuration the host would read (thresholds, retention), for a test to override.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
+
+    protected T Get<T>()
+        where T : notnull => Services.GetRequiredService<T>();
+
+    protected static byte[] Photo(string name) => File.ReadAllBytes(Path.Combine(Faces, name));
+
+    protected static FaceCapture Capture(string name) => new(Photo(name));
+
+    protected override void CreateServices()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(Settings).Build());
+        services.AddSingleton(Store);
+        services.AddSingleton(Log);
+        services.AddSingleton(Alerts);
+        services.AddSingleton(engine.Faces);
+        services.AddSingleton<TimeProvider>(Clock);
+        foreach (var screen in Screens)
+        {
+            services.AddSingleton(screen);
+        }
+
+        services.AddWorkflows();
+        Services = services.BuildServiceProvider();
+    }
+
+    protected async Task ApproveAsync(params Purposes[] purposes)
+    {
+        foreach (var purpose in purposes)
+        {
+            await Get<PurposeRegistry>().ApproveAsync(Officer, purpose, "DPIA-2026-04 approved by the privacy committee");
+        }
+    }
+
+    /// <summary>A patient with a consent in force for <paramref name="purposes"/> (all recognition purposes when none).</summary>
+    protected async Task<Guid> ConsentedPatientAsync(Purposes purposes = Purposes.Recognition, DateTimeOffset? expires = null)
+    {
+        var notice = await Get<ConsentNotices>().AddAsync(Officer, "Visage compares your face with the photos you agree to store, only for the purposes you tick. You may say no and withdraw at any time.", "en");
+        var person = await Get<PersonRegistry>().AddAsync(Clerk, PersonKind.Patient, new PersonDetails());
+        await Get<ConsentRegistry>().GrantAsync(Clerk, person.Id, new ConsentGrant(notice.Version, purposes, ConsentMethod.KioskSignature, ConsentGiver.Patient, Expires: expires));
+        return person.Id;
+    }
+
+    protected async Task<Guid> EnrolledPatientAsync(params string[] photos)
+    {
+        var id = await ConsentedPatientAsync();
+        await Get<Enrolment.FaceEnrolment>().EnrolAsync(Clerk, id, photos.Select(Capture).ToList());
+        return id;
+    }
+
+    /// <summary>The audit records, in order, whose action is <paramref name="action"/>.</summary>
+    protected async Task<List<AuditRecord>> RecordsAsync(string action) => [.. (await AuditAsync()).Where(r => r.Action == action)];
+
+    protected async Task<long> TemplateCountAsync() => await (await Store.OpenAsync()).Store.CountAsync("templates");
+
+    /// <summary>These tests' reasons carry codes, scores and opaque ids only; the PHI screen hosts use is tested in Visage.Deid.</summary>
+    private sealed class NothingToScreen : IAuditTextScreen
+    {
+        public string? FindIdentifier(string text) => null;
+    }
+}
+
+/// <summary>The real engine with the default models (fetched by scripts/setup), shared by a test class.</summary>
+public sealed class FaceEngineFixture : IDisposable
+{
+    public FaceEngine Faces { get; } = new(new FaceEngineOptions(), ModelStore.OpenDefault(null));
+
+    public void Dispose() => Faces.Dispose();
+}
+
+/// <summary>A clock a test moves (consent expiry, retention).</summary>
+public sealed class ManualClock(DateTimeOffset now) : TimeProvider
+{
+    public DateTimeOffset Now { get; set; } = now;
+
+    public override DateTimeOffset GetUtcNow() => Now;
+}
