@@ -76,12 +76,27 @@ public abstract class WorkflowTests(FaceEngineFixture engine) : StoreBackedTests
     protected async Task<Guid> EnrolledPatientAsync(params string[] photos)
     {
         var id = await ConsentedPatientAsync();
-        await Get<Enrolment.FaceEnrolment>().EnrolAsync(Clerk, id, photos.Select(Capture).ToList());
+        await Get<Visage.Workflows.Enrolment.FaceEnrolment>().EnrolAsync(Clerk, id, photos.Select(Capture).ToList());
         return id;
     }
 
     /// <summary>The audit records, in order, whose action is <paramref name="action"/>.</summary>
     protected async Task<List<AuditRecord>> RecordsAsync(string action) => [.. (await AuditAsync()).Where(r => r.Action == action)];
+
+    /// <summary>Alerts are appended by the chain after the record that raised them commits: wait (up to 10 s) for them.</summary>
+    protected async Task<List<AuditRecord>> AlertsAsync(string action, int expected = 1)
+    {
+        for (var waited = 0; ; waited += 50)
+        {
+            var records = await RecordsAsync(action);
+            if (records.Count >= expected || waited > 10_000)
+            {
+                return records;
+            }
+
+            await Task.Delay(50);
+        }
+    }
 
     protected async Task<long> TemplateCountAsync() => await (await Store.OpenAsync()).Store.CountAsync("templates");
 

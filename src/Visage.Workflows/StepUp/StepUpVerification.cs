@@ -59,7 +59,7 @@ public sealed partial class StepUpVerification(
         {
             await purposes.RequireApprovedAsync(Purposes.StepUp, cancellationToken);
             await people.RequireAsync(personId, cancellationToken);
-            if (LockedUntil(personId) is { } until)
+            if (await LockedUntilAsync(personId, cancellationToken) is { } until)
             {
                 throw new WorkflowRefusedException(RefusalCodes.LockedOut, RefusalKind.NotPermitted, string.Create(CultureInfo.InvariantCulture, $"Face verification is locked for this person until {until.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z after repeated failures; staff can clear the lock, or use another method."));
             }
@@ -92,10 +92,19 @@ public sealed partial class StepUpVerification(
     }
 
     /// <summary>When the person's face verification lock ends, or null when it is not locked.</summary>
-    public DateTimeOffset? LockedUntil(Guid personId) => alerts.Lockout.LockedUntil(personId.ToString(), time.GetUtcNow());
+    public async Task<DateTimeOffset?> LockedUntilAsync(Guid personId, CancellationToken cancellationToken = default)
+    {
+        // Opening the log replays the recent chain into the lockout: a lock set by another process or before a restart holds.
+        await log.OpenAsync(cancellationToken);
+        return alerts.Lockout.LockedUntil(personId.ToString(), time.GetUtcNow());
+    }
 
     /// <summary>Consecutive failed verifications counted against the person.</summary>
-    public int Failures(Guid personId) => alerts.Lockout.Failures(personId.ToString());
+    public async Task<int> FailuresAsync(Guid personId, CancellationToken cancellationToken = default)
+    {
+        await log.OpenAsync(cancellationToken);
+        return alerts.Lockout.Failures(personId.ToString());
+    }
 
     /// <summary>Staff clear a lock (after checking the person's identity another way); audited.</summary>
     public async Task ClearLockAsync(AuditActor actor, Guid personId, CancellationToken cancellationToken = default)
@@ -105,7 +114,7 @@ public sealed partial class StepUpVerification(
         await RefusalAudit.CheckAsync(log, actor, AccessAlerts.UnlockAction, Purposes.StepUp, subject, null, async () =>
         {
             await people.RequireAsync(personId, cancellationToken);
-            return Failures(personId) > 0
+            return await FailuresAsync(personId, cancellationToken) > 0
                 ? true
                 : throw new WorkflowRefusedException(RefusalCodes.NotLocked, RefusalKind.BadInput, "Face verification is not locked for this person and no failures are counted.");
         });
