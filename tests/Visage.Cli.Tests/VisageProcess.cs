@@ -19,6 +19,9 @@ internal sealed class VisageProcess
         start.Environment["VISAGE_Storage__DataDirectory"] = dataDirectory;
         // The private error log goes beside the test's data, not into the user's home.
         start.Environment["XDG_STATE_HOME"] = StateDirectory(dataDirectory);
+        // The clinic is open all day, so a test's records are the same whatever time CI runs it (no after-hours alerts).
+        start.Environment["VISAGE_Audit__Alerts__ClinicOpens"] = "00:00";
+        start.Environment["VISAGE_Audit__Alerts__ClinicCloses"] = "23:59:59.9999999";
         return start;
     }
 
