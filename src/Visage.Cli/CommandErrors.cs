@@ -28,7 +28,7 @@ internal static class CommandErrors
         if (FailureTable.Find(exception) is { } failure)
         {
             Fail(failure.MessageFor(exception));
-            return failure.ExitCode;
+            return failure.ExitCodeFor(exception);
         }
 
         return Unexpected(exception);

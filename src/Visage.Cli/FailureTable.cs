@@ -6,6 +6,7 @@ using Visage.Protection;
 using Visage.Storage;
 using Visage.Workflows.Consent;
 using Visage.Workflows.PurposeApprovals;
+using Visage.Workflows.Recognition;
 
 namespace Visage.Cli;
 
@@ -19,6 +20,17 @@ internal static class FailureTable
     private static readonly Failure[] Rows =
     [
         new(typeof(ModelIntegrityException), "model-integrity", ExitCodes.ModelIntegrity),
+        // A workflow's refusal carries its own reason code and kind; nothing was stored and the refusal was audited.
+        new(typeof(WorkflowRefusedException), RefusalCodes.BadInput, ExitCodes.BadInput, e => $"{e.Message} (reason: {((WorkflowRefusedException)e).Code})")
+        {
+            CodeOf = e => ((WorkflowRefusedException)e).Code,
+            ExitCodeOf = e => ((WorkflowRefusedException)e).Kind switch
+            {
+                RefusalKind.NotFound => ExitCodes.NotFound,
+                RefusalKind.NotPermitted => ExitCodes.NotPermitted,
+                _ => ExitCodes.BadInput,
+            },
+        },
         new(typeof(ImageDecodeException), "image-refused", ExitCodes.BadInput, e => $"image refused ({((ImageDecodeException)e).Reason}): {e.Message}"),
         new(typeof(FaceNotFoundException), "no-face", ExitCodes.BadInput),
         new(typeof(KeyProviderException), "keys", ExitCodes.Keys),
@@ -35,6 +47,7 @@ internal static class FailureTable
         new(typeof(PurposeRationaleException), "rationale-refused", ExitCodes.BadInput),
         new(typeof(ConsentNoticeException), "notice-refused", ExitCodes.BadInput),
         new(typeof(PublicKeyFileException), "public-key", ExitCodes.BadInput),
+        new(typeof(SubjectListException), "subject-list", ExitCodes.BadInput),
         // Paths are not repeated: a folder or file name can carry a patient's name.
         new(typeof(FileNotFoundException), "file-not-found", ExitCodes.BadInput, _ => "a file given was not found (its path is not shown)."),
         new(typeof(DirectoryNotFoundException), "folder-not-found", ExitCodes.BadInput, _ => "a folder given was not found (its path is not shown)."),
@@ -47,6 +60,16 @@ internal static class FailureTable
 
     internal sealed record Failure(Type Type, string Code, int ExitCode, Func<Exception, string>? Format = null)
     {
+        /// <summary>For a type that carries its own reason (a workflow refusal): the failure code of one exception.</summary>
+        public Func<Exception, string>? CodeOf { get; init; }
+
+        /// <summary>For a type that carries its own kind: the exit code of one exception.</summary>
+        public Func<Exception, int>? ExitCodeOf { get; init; }
+
         public string MessageFor(Exception exception) => Format is null ? exception.Message : Format(exception);
+
+        public string CodeFor(Exception exception) => CodeOf is null ? Code : CodeOf(exception);
+
+        public int ExitCodeFor(Exception exception) => ExitCodeOf is null ? ExitCode : ExitCodeOf(exception);
     }
 }

@@ -77,6 +77,13 @@ try
         AuditCommand.Create(host.Services),
         PurposesCommand.Create(host.Services),
         ConsentCommand.Create(host.Services),
+        EnrolCommand.Create(host.Services),
+        CheckInCommand.Create(host.Services),
+        IdentifyCommand.Create(host.Services),
+        VerifyCommand.Create(host.Services),
+        VerifyCommand.ConfirmPatient(host.Services),
+        ReviewCommand.Create(host.Services),
+        RetentionCommand.Create(host.Services),
         DeidCommand.Create(host.Services),
     };
     root.Options.Add(ActorOption.Option);

@@ -3,10 +3,15 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 using Visage.Workflows.Consent;
+using Visage.Workflows.People;
 
 namespace Visage.Cli.Commands;
 
-/// <summary><c>visage consent notice add|list|show</c>: the versioned notice a person reads before consenting.</summary>
+/// <summary>
+/// <c>visage consent grant|withdraw|show</c>: a person's consent on a notice version, its withdrawal (which crypto-shreds
+/// their biometric data) and its history; <c>visage consent notice add|list|show</c>: the versioned notice a person reads
+/// before consenting.
+/// </summary>
 internal static class ConsentCommand
 {
     public static Command Create(IServiceProvider services)
@@ -66,6 +71,75 @@ internal static class ConsentCommand
         }));
 
         var notice = new Command("notice", "The consent notice's versions.") { add, list, show };
-        return new Command("consent", "Consent: the notices people consent on (grants and withdrawals next).") { notice };
+        return new Command("consent", "Consent: grants on a notice version, withdrawals, history; the notices themselves.")
+        {
+            Grant(services), Withdraw(services), History(services), notice,
+        };
+    }
+
+    private static Command Grant(IServiceProvider services)
+    {
+        var subject = SubjectIdArgument.Create();
+        var version = new Option<int>("--notice") { Description = "The notice version the person was given (visage consent notice list).", Required = true };
+        var purposes = CodeOption.Purposes("--purposes", "What the person agrees to");
+        var method = CodeOption.Create<ConsentMethod>("--method", "How the consent was given.", ConsentCodes.Methods, ConsentCodes.TryParse, required: true);
+        var givenBy = CodeOption.Create<ConsentGiver>("--given-by", "Who gave it.", ConsentCodes.Givers, ConsentCodes.TryParse, required: false, ConsentGiver.Patient);
+        var evidence = new Option<string?>("--evidence-sha256") { Description = "SHA-256 (64 hex digits) of the evidence kept elsewhere: the signature image, the scanned form." };
+        evidence.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } hex && (hex.Length != 64 || !hex.All(char.IsAsciiHexDigit)))
+            {
+                result.AddError("--evidence-sha256 must be 64 hex digits; what was given is not shown.");
+            }
+        });
+        var expires = CodeOption.Date("--expires", "The day the consent ends (default: until withdrawn)");
+        var command = new Command("grant", "Record a person's consent (a consent in force before is superseded); audited.") { subject, version, purposes, method, givenBy, evidence, expires };
+        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
+        {
+            var until = parse.GetValue(expires) is { } day ? new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : (DateTimeOffset?)null;
+            var grant = new ConsentGrant(parse.GetValue(version), parse.GetValue(purposes), parse.GetValue(method), parse.GetValue(givenBy), parse.GetValue(evidence) is { } hex ? Convert.FromHexString(hex) : null, until);
+            var record = await services.GetRequiredService<ConsentRegistry>().GrantAsync(ActorOption.Resolve(parse), parse.GetValue(subject), grant, cancellationToken);
+            AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"consent {record.Id:N} recorded: notice v{record.NoticeVersion}, purposes {ConsentCodes.PurposeList(record.Purposes)}, {record.Method.ToCode()} by {record.GivenBy.ToCode()}, expires {(record.Expires is { } e ? e.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "never")}");
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command Withdraw(IServiceProvider services)
+    {
+        var subject = SubjectIdArgument.Create();
+        var restrict = new Option<bool>("--restrict") { Description = "Record a restriction request instead of a withdrawal (the biometric data is deleted either way)." };
+        var command = new Command("withdraw", "End the person's consent and crypto-shred their templates and face images with a signed deletion certificate; the person's record stays. Audited.") { subject, restrict };
+        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
+        {
+            var reason = parse.GetValue(restrict) ? ConsentEnd.Restricted : ConsentEnd.Withdrawn;
+            var (consent, certificate) = await services.GetRequiredService<ConsentRegistry>().WithdrawAsync(ActorOption.Resolve(parse), parse.GetValue(subject), reason, cancellationToken);
+            AnsiConsole.MarkupLineInterpolated($"consent {consent.Id:N} {reason.ToCode()}");
+            if (certificate is null)
+            {
+                AnsiConsole.MarkupLine("no biometric data was held: nothing to delete, no certificate");
+            }
+            else
+            {
+                AnsiConsole.MarkupLineInterpolated($"biometric data deleted: deletion certificate {certificate.Id} (visage subjects certificates {consent.PersonId})");
+            }
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command History(IServiceProvider services)
+    {
+        var subject = SubjectIdArgument.Create();
+        var command = new Command("show", "A person's consent history, oldest first.") { subject };
+        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
+        {
+            _ = ActorOption.Resolve(parse);
+            var id = parse.GetValue(subject);
+            await services.GetRequiredService<PersonRegistry>().RequireAsync(id, cancellationToken);
+            ConsentHistory.Write(await services.GetRequiredService<ConsentRegistry>().HistoryAsync(id, cancellationToken));
+            return ExitCodes.Success;
+        }));
+        return command;
     }
 }
