@@ -108,11 +108,22 @@ public abstract class WorkflowTests(FaceEngineFixture engine) : StoreBackedTests
 }
 
 /// <summary>The real engine with the default models (fetched by scripts/setup), shared by a test class.</summary>
-public sealed class FaceEngineFixture : IDisposable
+public class FaceEngineFixture : IDisposable
 {
-    public FaceEngine Faces { get; } = new(new FaceEngineOptions(), ModelStore.OpenDefault(null));
+    public FaceEngineFixture()
+        : this(new FaceEngineOptions())
+    {
+    }
 
-    public void Dispose() => Faces.Dispose();
+    protected FaceEngineFixture(FaceEngineOptions options) => Faces = new FaceEngine(options, ModelStore.OpenDefault(null));
+
+    public FaceEngine Faces { get; }
+
+    public void Dispose()
+    {
+        Faces.Dispose();
+        GC.SuppressFinalize(this);
+    }
 }
 
 /// <summary>A clock a test moves (consent expiry, retention).</summary>

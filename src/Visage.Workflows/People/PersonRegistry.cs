@@ -135,7 +135,7 @@ public sealed partial class PersonRegistry(ProtectedStoreLifetime store, AuditLo
     {
         ArgumentNullException.ThrowIfNull(actor);
         const string action = "subject.find-by-mrn";
-        if (!MrnPattern().IsMatch(mrn ?? string.Empty))
+        if (!MrnPattern().IsMatch(mrn?.Trim() ?? string.Empty))
         {
             await AuditedOperation.RecordRefusedAsync(log, actor, action, Purposes.Operations, RefusalCodes.DetailsRefused);
             throw new WorkflowRefusedException(RefusalCodes.DetailsRefused, RefusalKind.BadInput, "An MRN is 1 to 64 letters, digits or - . / (what was given is not shown).");
@@ -230,12 +230,12 @@ public sealed partial class PersonRegistry(ProtectedStoreLifetime store, AuditLo
             return $"A name is 1 to {MaxNameLength} characters without control characters (what was given is not shown).";
         }
 
-        if (details.Mrn is { } mrn && !MrnPattern().IsMatch(mrn))
+        if (details.Mrn is { } mrn && !MrnPattern().IsMatch(mrn.Trim()))
         {
             return "An MRN is 1 to 64 letters, digits or - . / (what was given is not shown).";
         }
 
-        if (details.EhrPatientId is { } ehr && !MrnPattern().IsMatch(ehr))
+        if (details.EhrPatientId is { } ehr && !MrnPattern().IsMatch(ehr.Trim()))
         {
             return "An EHR patient id is 1 to 64 letters, digits or - . / (what was given is not shown).";
         }

@@ -28,7 +28,7 @@ public abstract class PatientCheckInTests(FaceEngineFixture engine) : WorkflowTe
         Assert.All(success, r => Assert.Equal(patient.ToString(), r.Subject));
         Assert.All(success, r => Assert.StartsWith("accepted; score", r.Reason, StringComparison.Ordinal));
         Assert.All(success, r => Assert.Equal(claimed.ModelVersion, r.ModelVersion));
-        Assert.NotNull((await Get<People.PersonRegistry>().GetAsync(patient))!.LastSeen);
+        Assert.NotNull((await Get<Visage.Workflows.People.PersonRegistry>().GetAsync(patient))!.LastSeen);
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public abstract class PatientCheckInTests(FaceEngineFixture engine) : WorkflowTe
         Assert.Equal(ConsentEnd.Withdrawn, consent.EndReason);
         Assert.Equal(0, Store.GalleryCount);
         Assert.Equal(0, await TemplateCountAsync());
-        Assert.NotNull(await Get<People.PersonRegistry>().GetAsync(patient));
+        Assert.NotNull(await Get<Visage.Workflows.People.PersonRegistry>().GetAsync(patient));
         var next = await Get<PatientCheckIn>().CheckInAsync(Clerk, Capture("img4.jpg"), candidates: [patient]);
         Assert.Equal(CheckInOutcome.SeeDesk, next.Outcome);
         var refused = await Assert.ThrowsAsync<WorkflowRefusedException>(() => Get<PatientCheckIn>().CheckInAsync(Clerk, Capture("img4.jpg"), claimed: patient));
@@ -145,11 +145,11 @@ public abstract class PatientCheckInTests(FaceEngineFixture engine) : WorkflowTe
     public async Task CheckIn_NoFaceOrSeveralFaces_IsRefused_WithItsReason()
     {
         await ApproveAsync(Purposes.CheckIn);
-        var noFace = new Recognition.FaceCapture(File.ReadAllBytes(Path.Combine(Face.SharedDataLocator.Find(), "faces", "singles", "no_face_IceBlockNearJoekullsarlon.jpg")));
+        var noFace = new FaceCapture(File.ReadAllBytes(Path.Combine(Face.SharedDataLocator.Find(), "faces", "singles", "no_face_IceBlockNearJoekullsarlon.jpg")));
 
         var none = await Assert.ThrowsAsync<WorkflowRefusedException>(() => Get<PatientCheckIn>().CheckInAsync(Clerk, noFace));
         var several = await Assert.ThrowsAsync<WorkflowRefusedException>(() => Get<PatientCheckIn>().CheckInAsync(Clerk, Capture("couple.jpg")));
-        var notAnImage = await Assert.ThrowsAsync<WorkflowRefusedException>(() => Get<PatientCheckIn>().CheckInAsync(Clerk, new Recognition.FaceCapture("not an image"u8.ToArray())));
+        var notAnImage = await Assert.ThrowsAsync<WorkflowRefusedException>(() => Get<PatientCheckIn>().CheckInAsync(Clerk, new FaceCapture("not an image"u8.ToArray())));
 
         Assert.Equal([RefusalCodes.NoFace, RefusalCodes.SeveralFaces, RefusalCodes.ImageRefused], new[] { none.Code, several.Code, notAnImage.Code });
         Assert.Equal([RefusalCodes.NoFace, RefusalCodes.SeveralFaces, RefusalCodes.ImageRefused], (await RecordsAsync(PatientCheckIn.Action)).Select(r => r.Reason));
