@@ -1,4 +1,5 @@
 using Visage.Gallery;
+using Visage.Workflows.Recognition;
 
 namespace Visage.Workflows.Consent;
 
@@ -82,29 +83,13 @@ public static class ConsentCodes
 
     public static IReadOnlyList<string> Givers { get; } = Enum.GetValues<ConsentGiver>().Select(g => g.ToCode()).ToArray();
 
-    public static bool TryParse(string? code, out ConsentMethod method) => TryParse(code, Enum.GetValues<ConsentMethod>(), ToCode, out method);
+    public static bool TryParse(string? code, out ConsentMethod method) => CodeTable.TryParse(code, ToCode, out method);
 
-    public static bool TryParse(string? code, out ConsentGiver giver) => TryParse(code, Enum.GetValues<ConsentGiver>(), ToCode, out giver);
+    public static bool TryParse(string? code, out ConsentGiver giver) => CodeTable.TryParse(code, ToCode, out giver);
 
-    public static bool TryParse(string? code, out ConsentEnd end) => TryParse(code, Enum.GetValues<ConsentEnd>(), ToCode, out end);
+    public static bool TryParse(string? code, out ConsentEnd end) => CodeTable.TryParse(code, ToCode, out end);
 
     /// <summary>A set of recognition purposes as comma-separated codes.</summary>
     public static string PurposeList(Purposes purposes) =>
         string.Join(",", PurposeCodes.Recognition.Where(p => purposes.HasFlag(p)).Select(p => p.ToCode()));
-
-    private static bool TryParse<T>(string? code, T[] values, Func<T, string> toCode, out T value)
-        where T : struct, Enum
-    {
-        foreach (var candidate in values)
-        {
-            if (string.Equals(toCode(candidate), code, StringComparison.Ordinal))
-            {
-                value = candidate;
-                return true;
-            }
-        }
-
-        value = default;
-        return false;
-    }
 }

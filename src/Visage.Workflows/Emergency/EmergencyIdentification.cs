@@ -30,20 +30,7 @@ public static class BreakGlassReasonCodes
 
     public static IReadOnlyList<string> All { get; } = Enum.GetValues<BreakGlassReason>().Select(r => r.ToCode()).ToArray();
 
-    public static bool TryParse(string? code, out BreakGlassReason reason)
-    {
-        foreach (var candidate in Enum.GetValues<BreakGlassReason>())
-        {
-            if (string.Equals(candidate.ToCode(), code, StringComparison.Ordinal))
-            {
-                reason = candidate;
-                return true;
-            }
-        }
-
-        reason = default;
-        return false;
-    }
+    public static bool TryParse(string? code, out BreakGlassReason reason) => CodeTable.TryParse(code, ToCode, out reason);
 }
 
 /// <summary>The candidates for a clinician to confirm, held as a review item (nothing is linked until one is confirmed).</summary>

@@ -1,4 +1,5 @@
 using Visage.Gallery;
+using Visage.Workflows.Recognition;
 
 namespace Visage.Workflows.Review;
 
@@ -98,7 +99,7 @@ public static class ReviewCodes
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
 
-    public static ReviewKind ParseKind(string code) => Enum.GetValues<ReviewKind>().First(k => string.Equals(k.ToCode(), code, StringComparison.Ordinal));
+    public static bool TryParse(string? code, out ReviewKind kind) => CodeTable.TryParse(code, ToCode, out kind);
 
-    public static ReviewStatus ParseStatus(string code) => Enum.GetValues<ReviewStatus>().First(s => string.Equals(s.ToCode(), code, StringComparison.Ordinal));
+    public static bool TryParse(string? code, out ReviewStatus status) => CodeTable.TryParse(code, ToCode, out status);
 }

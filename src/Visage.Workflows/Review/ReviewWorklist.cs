@@ -243,10 +243,13 @@ public sealed class ReviewWorklist(ProtectedStoreLifetime store, AuditLog log, T
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
+            // Codes this build wrote; a row another build wrote with a code unknown here reads as the first value, never throws.
             _ = PurposeCodes.TryParse(reader.GetString(2), out var purpose);
+            _ = ReviewCodes.TryParse(reader.GetString(1), out ReviewKind kind);
+            _ = ReviewCodes.TryParse(reader.GetString(10), out ReviewStatus status);
             items.Add(new ReviewItem(
                 reader.GetGuid(0),
-                ReviewCodes.ParseKind(reader.GetString(1)),
+                kind,
                 purpose,
                 reader.GetString(3),
                 reader.GetString(4),
@@ -255,7 +258,7 @@ public sealed class ReviewWorklist(ProtectedStoreLifetime store, AuditLog log, T
                 Ms(reader.GetInt64(7)),
                 reader.GetString(8),
                 reader.IsDBNull(9) ? null : Ms(reader.GetInt64(9)),
-                ReviewCodes.ParseStatus(reader.GetString(10)),
+                status,
                 reader.IsDBNull(11) ? null : reader.GetString(11),
                 reader.IsDBNull(12) ? null : Ms(reader.GetInt64(12)),
                 reader.IsDBNull(13) ? null : reader.GetGuid(13),
