@@ -172,6 +172,30 @@ public sealed partial class PersonRegistry(ProtectedStoreLifetime store, AuditLo
             ORDER BY p.id;
             """;
         command.AddInt64("@cutoff", cutoff.ToUnixTimeMilliseconds());
+        return await ReadIdsAsync(command, cancellationToken);
+    }
+
+    /// <summary>
+    /// People who hold biometric data without a consent in force at <paramref name="now"/> (a withdrawal whose shredding
+    /// did not complete, data enrolled outside the workflows): retention shreds it.
+    /// </summary>
+    internal async Task<IReadOnlyList<Guid>> UnconsentedWithBiometricsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var opened = await store.OpenAsync(cancellationToken);
+        await using var connection = await opened.Database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT p.id FROM people p
+            WHERE EXISTS (SELECT 1 FROM subjects s WHERE s.id = p.id)
+              AND NOT EXISTS (SELECT 1 FROM consents c WHERE c.person_id = p.id AND c.ended_ms IS NULL AND (c.expires_ms IS NULL OR c.expires_ms > @now))
+            ORDER BY p.id;
+            """;
+        command.AddInt64("@now", now.ToUnixTimeMilliseconds());
+        return await ReadIdsAsync(command, cancellationToken);
+    }
+
+    private static async Task<List<Guid>> ReadIdsAsync(DbCommand command, CancellationToken cancellationToken)
+    {
         var ids = new List<Guid>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -13,7 +13,7 @@ using Visage.Workflows.Review;
 namespace Visage.Workflows.Retention;
 
 /// <summary>What one run deleted; <see cref="Body"/> is the signed JSON certificate of the run, <see cref="Signature"/> its ECDSA P-256 signature.</summary>
-public sealed record RetentionReport(Guid RunId, DateTimeOffset Issued, int ExpiredConsents, int ProbeImages, int InactiveSubjects, IReadOnlyList<Guid> Certificates, string Body, byte[] Signature)
+public sealed record RetentionReport(Guid RunId, DateTimeOffset Issued, int ExpiredConsents, int UnconsentedSubjects, int ProbeImages, int InactiveSubjects, IReadOnlyList<Guid> Certificates, string Body, byte[] Signature)
 {
     /// <summary>True when the run certificate's signature verifies under the key provider's public signing key (DER SubjectPublicKeyInfo).</summary>
     public static bool Verify(string body, byte[] signature, byte[] signingPublicKey) =>
@@ -21,7 +21,8 @@ public sealed record RetentionReport(Guid RunId, DateTimeOffset Issued, int Expi
 }
 
 /// <summary>
-/// Minimum-necessary retention, enforced: ends consents past their expiry (shredding their biometric data), shreds review
+/// Minimum-necessary retention, enforced: ends consents past their expiry (shredding their biometric data), shreds any
+/// biometric data left without a consent in force, shreds review
 /// probe images past their retention, and shreds the templates of people not recognised for
 /// <see cref="RetentionOptions.InactiveTemplateMonths"/>. Each deletion has its own signed certificate; the run has a
 /// signed certificate listing them, stored and audited.
@@ -61,6 +62,18 @@ public sealed class RetentionRun(
             }
         }
 
+        // Biometric data nothing may use (its consent ended but the shredding did not complete) goes before anything else.
+        var unconsented = 0;
+        foreach (var person in await people.UnconsentedWithBiometricsAsync(time.GetUtcNow(), cancellationToken))
+        {
+            if (await store.DeleteSubjectAsync(person, actor.Id, DeletionReason.Retention, cancellationToken) is { } certificate)
+            {
+                unconsented++;
+                certificates.Add(certificate.Id);
+                await operation.StepAsync("unconsented", AuditedOperation.Success, $"certificate {certificate.Id:N}", person.ToString());
+            }
+        }
+
         var inactive = 0;
         var cutoff = time.GetUtcNow().AddMonths(-options.Value.InactiveTemplateMonths);
         foreach (var person in await people.InactiveSinceAsync(cutoff, cancellationToken))
@@ -75,7 +88,7 @@ public sealed class RetentionRun(
 
         var issued = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
         var body = JsonSerializer.Serialize(
-            new RunCertificate("visage-retention-run/1", runId, issued, actor.Id, expired.Count, probes, inactive, options.Value.InactiveTemplateMonths, certificates),
+            new RunCertificate("visage-retention-run/1", runId, issued, actor.Id, expired.Count, unconsented, probes, inactive, options.Value.InactiveTemplateMonths, certificates),
             RetentionJson.Default.RunCertificate);
         var signature = opened.Keys.Sign(Encoding.UTF8.GetBytes(body));
         await using (var connection = await opened.Database.OpenAsync(cancellationToken))
@@ -89,8 +102,8 @@ public sealed class RetentionRun(
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await operation.SucceededAsync(string.Create(CultureInfo.InvariantCulture, $"run {runId:N}; {expired.Count} expired consents, {probes} probe images, {inactive} inactive subjects"));
-        return new RetentionReport(runId, issued, expired.Count, probes, inactive, certificates, body, signature);
+        await operation.SucceededAsync(string.Create(CultureInfo.InvariantCulture, $"run {runId:N}; {expired.Count} expired consents, {unconsented} without consent, {probes} probe images, {inactive} inactive subjects"));
+        return new RetentionReport(runId, issued, expired.Count, unconsented, probes, inactive, certificates, body, signature);
     }
 
     internal sealed record RunCertificate(
@@ -99,6 +112,7 @@ public sealed class RetentionRun(
         DateTimeOffset Issued,
         string Actor,
         int ExpiredConsents,
+        int UnconsentedSubjects,
         int ProbeImages,
         int InactiveSubjects,
         int InactiveTemplateMonths,
