@@ -41,6 +41,11 @@ if (args.Length > 0 && string.Equals(args[0], "liveness-active", StringCompariso
     return Visage.Benchmarks.Workflows.ActiveLivenessEvaluation.Run(args[1..]);
 }
 
+if (args.Length > 0 && string.Equals(args[0], "checkin", StringComparison.Ordinal))
+{
+    return await Visage.Benchmarks.Workflows.CheckInLatencyRunner.RunAsync(args[1..]);
+}
+
 if (args.Length > 0 && string.Equals(args[0], "deid-photo-peers", StringComparison.Ordinal))
 {
     return await PhotoPeerComparisonRunner.RunAsync(args[1..]);
