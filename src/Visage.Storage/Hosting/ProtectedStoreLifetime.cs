@@ -36,6 +36,12 @@ public sealed class ProtectedStoreLifetime(IOptions<StorageOptions> options) : I
     public async Task<GallerySync> LoadGalleryAsync(IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
         var store = await OpenedAsync(cancellationToken);
+        // Loaded once and for all: searches never wait behind an enrolment or deletion being written.
+        if (Volatile.Read(ref galleryLoaded))
+        {
+            return store.Sync;
+        }
+
         await loading.WaitAsync(cancellationToken);
         try
         {
@@ -79,31 +85,36 @@ public sealed class ProtectedStoreLifetime(IOptions<StorageOptions> options) : I
         Func<System.Data.Common.DbTransaction, CancellationToken, Task>? alongside = null,
         CancellationToken cancellationToken = default)
     {
-        var store = await OpenedAsync(cancellationToken);
-        await loading.WaitAsync(cancellationToken);
-        try
-        {
-            return galleryLoaded
-                ? await store.Sync.EnrolAsync(subjectId, embeddings, purposes, modelVersion, alongside, cancellationToken)
-                : await store.Store.Vault.EnrolAsync(subjectId, embeddings, purposes, modelVersion, alongside, cancellationToken);
-        }
-        finally
-        {
-            loading.Release();
-        }
+        return await AfterAnyLoadAsync(
+            (store, loaded) => loaded
+                ? store.Sync.EnrolAsync(subjectId, embeddings, purposes, modelVersion, alongside, cancellationToken)
+                : store.Store.Vault.EnrolAsync(subjectId, embeddings, purposes, modelVersion, alongside, cancellationToken),
+            cancellationToken);
     }
 
     /// <summary>
     /// Crypto-shreds the subject and drops it from the gallery at once; waits for a load in progress, so the load's
     /// snapshot cannot bring a deleted subject back. Without a loaded gallery only the store changes.
     /// </summary>
-    public async Task<DeletionCertificateRecord?> DeleteSubjectAsync(Guid subjectId, string actor, DeletionReason reason, CancellationToken cancellationToken = default)
+    public Task<DeletionCertificateRecord?> DeleteSubjectAsync(Guid subjectId, string actor, DeletionReason reason, CancellationToken cancellationToken = default) =>
+        AfterAnyLoadAsync((store, _) => store.Sync.DeleteSubjectAsync(subjectId, actor, reason, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Runs a change of the store's templates after any gallery load in progress (a load's snapshot and a change made
+    /// while it ran would disagree); once the gallery is loaded, changes no longer wait for each other or for searches.
+    /// </summary>
+    private async Task<T> AfterAnyLoadAsync<T>(Func<OpenedStore, bool, Task<T>> change, CancellationToken cancellationToken)
     {
         var store = await OpenedAsync(cancellationToken);
+        if (Volatile.Read(ref galleryLoaded))
+        {
+            return await change(store, true);
+        }
+
         await loading.WaitAsync(cancellationToken);
         try
         {
-            return await store.Sync.DeleteSubjectAsync(subjectId, actor, reason, cancellationToken);
+            return await change(store, galleryLoaded);
         }
         finally
         {

@@ -93,20 +93,26 @@ public sealed partial class PersonRegistry(ProtectedStoreLifetime store, AuditLo
         await GetAsync(id, cancellationToken)
         ?? throw new WorkflowRefusedException(RefusalCodes.UnknownSubject, RefusalKind.NotFound, "No person has this id.");
 
-    /// <summary>Which of <paramref name="ids"/> are not registered.</summary>
+    /// <summary>Which of <paramref name="ids"/> are not registered (one query per 500 ids).</summary>
     public async Task<IReadOnlyList<Guid>> UnknownAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        var unknown = new List<Guid>();
-        foreach (var id in ids)
+        var opened = await store.OpenAsync(cancellationToken);
+        var known = new HashSet<Guid>();
+        await using var connection = await opened.Database.OpenAsync(cancellationToken);
+        foreach (var chunk in ids.Distinct().Chunk(500))
         {
-            if (await GetAsync(id, cancellationToken) is null)
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT id FROM people WHERE id IN ({string.Join(", ", chunk.Select((_, i) => string.Create(CultureInfo.InvariantCulture, $"@p{i}")))});";
+            for (var i = 0; i < chunk.Length; i++)
             {
-                unknown.Add(id);
+                command.AddParameter(string.Create(CultureInfo.InvariantCulture, $"@p{i}"), chunk[i]);
             }
+
+            known.UnionWith(await ReadIdsAsync(command, cancellationToken));
         }
 
-        return unknown;
+        return ids.Where(id => !known.Contains(id)).ToList();
     }
 
     /// <summary>Opens the person's sealed details (audited: it is a read of PHI).</summary>
