@@ -134,7 +134,7 @@ public sealed class SqliteFileModeTests : FileModeTests
         await using var connection = new SqliteConnection($"Data Source={Path.Combine(Data, "visage.db")};Pooling=False");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "DROP TABLE consent_notices; DELETE FROM schema_migrations WHERE version = 4;";
+        command.CommandText = "DROP TABLE retention_runs; DROP TABLE review_items; DROP TABLE consents; DROP TABLE people; DELETE FROM schema_migrations WHERE version = 5;";
         await command.ExecuteNonQueryAsync();
     }
 

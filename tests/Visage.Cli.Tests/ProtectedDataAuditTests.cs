@@ -53,7 +53,7 @@ public abstract class ProtectedDataAuditTests : IDisposable
         var records = await ReadAuditAsync(options);
         var migration = Assert.Single(records, r => r.Action == "db.migrate");
         Assert.Equal(("ops-1", AuditedOperation.Success), (migration.Actor, migration.Outcome));
-        Assert.StartsWith("schema 4 -> 4, 0 applied", migration.Reason, StringComparison.Ordinal);
+        Assert.Matches(@"^schema (\d+) -> \1, 0 applied", migration.Reason);
         AssertOperation(records, "models.verify", "ops-1", "operations", steps: 0);
         var rotation = AssertOperation(records, "keys.rotate", "ops-1", "operations", steps: 1 + 1 + 3);
         Assert.Contains(rotation, r => r.Action == "keys.rotate.target" && r.ModelVersion == "kek-v2");
