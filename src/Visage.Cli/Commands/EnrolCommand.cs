@@ -111,14 +111,14 @@ internal static class EnrolCommand
                     .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
                     .StartAsync(async context =>
                     {
-                        var task = context.AddTask("enrolling", maxValue: Math.Max(1, manifest.Subjects.Count));
+                        var task = context.AddTask(batch.Short, maxValue: Math.Max(1, manifest.Subjects.Count));
                         await batch.RunAsync(
                             services,
                             actor,
                             () =>
                             {
                                 task.Value = batch.Done;
-                                task.Description = batch.Progress;
+                                task.Description = batch.Short;
                             },
                             cancellationToken);
                         task.Value = task.MaxValue;
@@ -155,6 +155,9 @@ internal static class EnrolCommand
         public string Progress => string.Create(
             CultureInfo.InvariantCulture,
             $"enrolling {Done}/{manifest.Subjects.Count} subjects: {Enrolled} enrolled, {Skipped} skipped (already enrolled), {Failures.Count - manifest.BadLines.Count} failed");
+
+        /// <summary>For the progress bar's description column.</summary>
+        public string Short => string.Create(CultureInfo.InvariantCulture, $"subjects {Done}/{manifest.Subjects.Count}, {Skipped} skipped, {Failures.Count - manifest.BadLines.Count} failed");
 
         public async Task RunAsync(IServiceProvider services, AuditActor actor, Action report, CancellationToken cancellationToken)
         {
