@@ -102,6 +102,22 @@ public sealed class BiometricStore(VisageDatabase database)
         await transaction.CommitAsync(cancellationToken);
     }
 
+    /// <summary>Sets the purposes every template of the subject serves (a consent widened); returns how many templates changed.</summary>
+    public async Task<int> SetTemplatePurposesAsync(Guid subjectId, Purposes purposes, CancellationToken cancellationToken = default)
+    {
+        if (!PurposeCodes.IsTemplateSet(purposes))
+        {
+            throw new ArgumentException("A template serves one or more recognition purposes and nothing else.", nameof(purposes));
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE templates SET purposes = @purposes WHERE subject_id = @subject;";
+        command.AddParameter("@purposes", (int)purposes);
+        command.AddParameter("@subject", subjectId);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task<IReadOnlyList<TemplateRecord>> GetTemplatesAsync(Guid subjectId, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

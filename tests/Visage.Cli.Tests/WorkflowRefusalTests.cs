@@ -14,15 +14,16 @@ public sealed class WorkflowRefusalTests : IDisposable
     public async Task Refusals_NoFaceUnknownSubjectUnapprovedPurpose_Exit2And9And15WithTheirReasonCodes()
     {
         // Check-in is approved (so its refusals come from the face and the subject); step-up is not.
+        Guid patient;
         await using (var setup = new WorkflowHost(directory.FullName))
         {
-            await setup.ConsentedPatientsAsync(1);
+            patient = (await setup.ConsentedPatientsAsync(1))[0];
         }
 
         var unknown = Guid.NewGuid().ToString();
         var face = Path.Combine(Data, "faces", "deepface", "img1.jpg");
 
-        var noFace = await RunAsync("checkin", Path.Combine(Data, "faces", "singles", "no_face_IceBlockNearJoekullsarlon.jpg"));
+        var noFace = await RunAsync("checkin", Path.Combine(Data, "faces", "singles", "no_face_IceBlockNearJoekullsarlon.jpg"), "--claimed", patient.ToString());
         var unknownSubject = await RunAsync("checkin", face, "--claimed", unknown);
         var unapproved = await RunAsync("verify", unknown, face, "--second-factor", "badge");
 

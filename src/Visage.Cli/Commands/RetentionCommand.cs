@@ -14,10 +14,23 @@ internal static class RetentionCommand
         run.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
             var report = await services.GetRequiredService<RetentionRun>().RunAsync(ActorOption.Resolve(parse), cancellationToken);
-            AnsiConsole.MarkupLineInterpolated($"retention run {report.RunId}: {report.ExpiredConsents} expired consents ended, {report.ProbeImages} probe images and {report.InactiveSubjects} inactive subjects' templates deleted");
+            AnsiConsole.MarkupLineInterpolated($"retention run {report.RunId}: {report.ExpiredConsents} expired consents ended, {report.UnconsentedSubjects} subjects' data without a consent in force, {report.ProbeImages} probe images and {report.InactiveSubjects} inactive subjects' templates deleted");
             AnsiConsole.MarkupLineInterpolated($"{report.Certificates.Count} deletion certificates; the run's signed certificate is stored with the run id");
             return ExitCodes.Success;
         }));
-        return new Command("retention", "Minimum-necessary retention, enforced.") { run };
+        var runs = new Command("runs", "Every retention run's signed certificate, checked against the signing key (exit 13 if one does not verify).");
+        runs.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
+        {
+            var stored = await services.GetRequiredService<RetentionRun>().ListAsync(ActorOption.Resolve(parse), cancellationToken);
+            var table = new Table().AddColumns("run", "when (UTC)", "signature", "certificate");
+            foreach (var r in stored)
+            {
+                table.AddRow(r.RunId.ToString(), r.Issued.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture), r.Valid ? "[green]valid[/]" : "[red]INVALID[/]", Markup.Escape(r.Body));
+            }
+
+            AnsiConsole.Write(table);
+            return stored.All(r => r.Valid) ? ExitCodes.Success : ExitCodes.CertificateInvalid;
+        }));
+        return new Command("retention", "Minimum-necessary retention, enforced.") { run, runs };
     }
 }

@@ -92,6 +92,14 @@ public sealed class ProtectedStoreLifetime(IOptions<StorageOptions> options) : I
             cancellationToken);
     }
 
+    /// <summary>Sets the purposes the subject's templates serve (a consent widened), in the store and a loaded gallery.</summary>
+    public Task<int> SetTemplatePurposesAsync(Guid subjectId, Purposes purposes, CancellationToken cancellationToken = default) =>
+        AfterAnyLoadAsync(
+            (store, loaded) => loaded
+                ? store.Sync.SetPurposesAsync(subjectId, purposes, cancellationToken)
+                : store.Store.Store.SetTemplatePurposesAsync(subjectId, purposes, cancellationToken),
+            cancellationToken);
+
     /// <summary>
     /// Crypto-shreds the subject and drops it from the gallery at once; waits for a load in progress, so the load's
     /// snapshot cannot bring a deleted subject back. Without a loaded gallery only the store changes.

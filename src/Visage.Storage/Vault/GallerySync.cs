@@ -79,6 +79,16 @@ public sealed class GallerySync(TemplateVault vault, FaceGallery gallery)
         return templates;
     }
 
+    /// <summary>Sets the purposes the subject's templates serve in the store, then reloads the subject's entries in the gallery.</summary>
+    public async Task<int> SetPurposesAsync(Guid subjectId, Purposes purposes, CancellationToken cancellationToken = default)
+    {
+        var changed = await vault.Store.SetTemplatePurposesAsync(subjectId, purposes, cancellationToken);
+        var templates = await vault.GetTemplatesAsync(subjectId, cancellationToken);
+        gallery.RemoveSubject(subjectId);
+        gallery.AddRange(templates.Select(t => new GalleryEntry(t.Id, t.SubjectId, t.Purposes, t.Vector)));
+        return changed;
+    }
+
     /// <summary>Crypto-shreds the subject in the store, then drops it from the gallery.</summary>
     public async Task<DeletionCertificateRecord?> DeleteSubjectAsync(Guid subjectId, string actor, DeletionReason reason, CancellationToken cancellationToken = default)
     {

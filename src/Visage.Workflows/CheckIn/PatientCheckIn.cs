@@ -46,6 +46,11 @@ public sealed class PatientCheckIn(
                 await consents.EnsureCoversAsync(person, Purposes.CheckIn, cancellationToken);
             }
 
+            if (claimed is null && candidates is not { Count: > 0 } && !options.Value.CheckInSearchAll)
+            {
+                throw new WorkflowRefusedException(RefusalCodes.NoCandidates, RefusalKind.BadInput, "Without a claimed person, a check-in searches the people expected now: give the candidate list (today's appointments), or turn on Recognition:CheckInSearchAll.");
+            }
+
             if (candidates is { Count: > 0 } && (await people.UnknownAsync(candidates, cancellationToken)).Count > 0)
             {
                 throw new WorkflowRefusedException(RefusalCodes.UnknownCandidates, RefusalKind.NotFound, "The candidate list names people who are not registered; correct the list (which entries is not shown).");
@@ -81,9 +86,7 @@ public sealed class PatientCheckIn(
         else
         {
             IReadOnlySet<Guid>? expected = candidates is { Count: > 0 } ? candidates.ToHashSet() : null;
-            var matches = expected is null && !options.Value.CheckInSearchAll
-                ? []
-                : await gallery.SearchAsync(vector, Purposes.CheckIn, CandidatesShown, thresholds.Review, expected, cancellationToken);
+            var matches = await gallery.SearchAsync(vector, Purposes.CheckIn, CandidatesShown, thresholds.Review, expected, cancellationToken);
             if (matches.Count == 0 && expected is not null && options.Value.CheckInSearchAll)
             {
                 matches = await gallery.SearchAsync(vector, Purposes.CheckIn, CandidatesShown, thresholds.Review, null, cancellationToken);

@@ -27,9 +27,11 @@ public sealed class ConsentRegistry(ProtectedStoreLifetime store, AuditLog log, 
         var subject = personId.ToString();
         var now = Now();
         var opened = await store.OpenAsync(cancellationToken);
+        var enrolled = Purposes.None;
         try
         {
             var person = await people.RequireAsync(personId, cancellationToken);
+            enrolled = (await opened.Store.GetTemplatesAsync(personId, cancellationToken)).Aggregate(Purposes.None, (all, t) => all | t.Purposes);
             if (person.Kind != PersonKind.Patient && grant.GivenBy == ConsentGiver.LegalRepresentative)
             {
                 throw new WorkflowRefusedException(RefusalCodes.NotAPatient, RefusalKind.BadInput, "A legal representative consents for a patient, not for staff.");
@@ -56,7 +58,6 @@ public sealed class ConsentRegistry(ProtectedStoreLifetime store, AuditLog log, 
             }
 
             // Templates carry the purposes they were enrolled for; a narrower consent would leave them serving more.
-            var enrolled = (await opened.Store.GetTemplatesAsync(personId, cancellationToken)).Aggregate(Purposes.None, (all, t) => all | t.Purposes);
             if ((enrolled & ~grant.Purposes) != Purposes.None)
             {
                 throw new WorkflowRefusedException(
@@ -81,7 +82,11 @@ public sealed class ConsentRegistry(ProtectedStoreLifetime store, AuditLog log, 
             await transaction.CommitAsync(cancellationToken);
         }
 
-        await operation.SucceededAsync(string.Create(CultureInfo.InvariantCulture, $"consent {record.Id:N}"));
+        // A wider consent widens the templates already held (a narrower one was refused above), so they serve exactly it.
+        var widened = enrolled != Purposes.None && enrolled != grant.Purposes
+            ? await store.SetTemplatePurposesAsync(personId, grant.Purposes, cancellationToken)
+            : 0;
+        await operation.SucceededAsync(string.Create(CultureInfo.InvariantCulture, $"consent {record.Id:N}{(widened > 0 ? $"; {widened} templates widened" : string.Empty)}"));
         return record;
     }
 

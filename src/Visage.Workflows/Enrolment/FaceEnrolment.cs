@@ -99,7 +99,9 @@ public sealed class FaceEnrolment(
             if (duplicates.Count > 0)
             {
                 var listed = duplicates.OrderByDescending(d => d.Value).Select(d => new ReviewCandidate(d.Key, d.Value)).ToList();
-                var review = await reviews.OpenAsync(actor, ReviewKind.Duplicate, Purposes.DuplicateDetection, "new enrolment matches an existing person", inspector.ModelVersion, personId, listed, captures[0].Image, cancellationToken);
+                // Asking again (a manifest rerun) points at the suspicion already waiting for a reviewer.
+                var review = await reviews.OpenItemAboutAsync(ReviewKind.Duplicate, personId, cancellationToken)
+                    ?? await reviews.OpenAsync(actor, ReviewKind.Duplicate, Purposes.DuplicateDetection, "new enrolment matches an existing person", inspector.ModelVersion, personId, listed, captures[0].Image, cancellationToken);
                 await operation.SucceededAsync(string.Create(CultureInfo.InvariantCulture, $"duplicate-suspected; best {listed[0].Score:0.000}; review {review:N}; nothing enrolled"));
                 return new EnrolmentResult(EnrolmentOutcome.DuplicateSuspected, 0, review, listed, inspector.ModelVersion);
             }

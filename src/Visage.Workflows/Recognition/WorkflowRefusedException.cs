@@ -29,6 +29,7 @@ public sealed class WorkflowRefusedException : Exception
         : base(message, innerException)
     {
         Code = RefusalCodes.BadInput;
+        Kind = RefusalKind.BadInput;
     }
 
     public WorkflowRefusedException(string code, RefusalKind kind, string message)
@@ -49,6 +50,8 @@ public static class RefusalCodes
     public const string BadInput = "bad-input";
     public const string UnknownSubject = "unknown-subject";
     public const string UnknownCandidates = "unknown-candidates";
+    public const string NoCandidates = "no-candidates";
+    public const string AlreadyAppealed = "already-appealed";
     public const string UnknownNotice = "unknown-notice";
     public const string UnknownReviewItem = "unknown-review-item";
     public const string NoConsent = "no-consent";

@@ -20,6 +20,9 @@ public sealed record RetentionReport(Guid RunId, DateTimeOffset Issued, int Expi
         DeletionCertificate.Verify(new DeletionCertificateRecord(Guid.Empty, Guid.Empty, default, body, signature), signingPublicKey);
 }
 
+/// <summary>A stored run certificate and whether its signature verifies.</summary>
+public sealed record StoredRetentionRun(Guid RunId, DateTimeOffset Issued, string Body, bool Valid);
+
 /// <summary>
 /// Minimum-necessary retention, enforced: ends consents past their expiry (shredding their biometric data), shreds any
 /// biometric data left without a consent in force, shreds review
@@ -104,6 +107,31 @@ public sealed class RetentionRun(
 
         await operation.SucceededAsync(string.Create(CultureInfo.InvariantCulture, $"run {runId:N}; {expired.Count} expired consents, {unconsented} without consent, {probes} probe images, {inactive} inactive subjects"));
         return new RetentionReport(runId, issued, expired.Count, unconsented, probes, inactive, certificates, body, signature);
+    }
+
+    /// <summary>Every stored run, oldest first, each with whether its signature verifies under the key provider's signing key (reading them is audited).</summary>
+    public async Task<IReadOnlyList<StoredRetentionRun>> ListAsync(AuditActor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var opened = await store.OpenAsync(cancellationToken);
+        await using var operation = await AuditedOperation.BeginAsync(log, actor, "retention.runs.read", Purposes.SecurityReview, null, KeyVersions.Kek(opened), cancellationToken: cancellationToken);
+        var publicKey = opened.Keys.ExportSigningPublicKey();
+        var runs = new List<StoredRetentionRun>();
+        await using (var connection = await opened.Database.OpenAsync(cancellationToken))
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT id, run_ms, body, signature FROM retention_runs ORDER BY run_ms, id;";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var body = reader.GetString(2);
+                var signature = (byte[])reader.GetValue(3);
+                runs.Add(new StoredRetentionRun(reader.GetGuid(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), body, RetentionReport.Verify(body, signature, publicKey)));
+            }
+        }
+
+        await operation.SucceededAsync(string.Create(CultureInfo.InvariantCulture, $"{runs.Count} runs shown, {runs.Count(r => !r.Valid)} with an invalid signature"));
+        return runs;
     }
 
     internal sealed record RunCertificate(

@@ -55,6 +55,19 @@ public sealed class ReviewWorklist(ProtectedStoreLifetime store, AuditLog log, T
         return id;
     }
 
+    /// <summary>The oldest open item of <paramref name="kind"/> about <paramref name="claimed"/>, or null (a repeated request reuses it).</summary>
+    internal async Task<Guid?> OpenItemAboutAsync(ReviewKind kind, Guid claimed, CancellationToken cancellationToken)
+    {
+        var opened = await store.OpenAsync(cancellationToken);
+        await using var connection = await opened.Database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id FROM review_items WHERE status = 'open' AND kind = @kind AND claimed_subject = @claimed ORDER BY seq LIMIT 1;";
+        command.AddText("@kind", kind.ToCode());
+        command.AddParameter("@claimed", claimed);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? reader.GetGuid(0) : null;
+    }
+
     /// <summary>Items in <paramref name="status"/> (all when null), oldest first; ids and scores only.</summary>
     public async Task<IReadOnlyList<ReviewItem>> ListAsync(ReviewStatus? status = ReviewStatus.Open, CancellationToken cancellationToken = default)
     {
@@ -158,6 +171,12 @@ public sealed class ReviewWorklist(ProtectedStoreLifetime store, AuditLog log, T
         {
             await AuditedOperation.RecordRefusedAsync(log, actor, action, item.Purpose, RefusalCodes.BadInput, item.Proposed?.ToString());
             throw new WorkflowRefusedException(RefusalCodes.BadInput, RefusalKind.BadInput, "An open item has no decision to appeal yet.");
+        }
+
+        if (item.Appealed is not null)
+        {
+            await AuditedOperation.RecordRefusedAsync(log, actor, action, item.Purpose, RefusalCodes.AlreadyAppealed, item.Proposed?.ToString());
+            throw new WorkflowRefusedException(RefusalCodes.AlreadyAppealed, RefusalKind.BadInput, "This decision has already been appealed; its outcome stands in the record.");
         }
 
         var outcome = overturned ? "overturned" : "upheld";

@@ -120,6 +120,16 @@ public abstract class PatientCheckInTests(FaceEngineFixture engine) : WorkflowTe
     }
 
     [Fact]
+    public async Task CheckIn_WithoutAClaimOrCandidates_IsRefused_UnlessSearchingEveryoneIsOn()
+    {
+        await ApproveAsync(Purposes.CheckIn);
+
+        var refused = await Assert.ThrowsAsync<WorkflowRefusedException>(() => Get<PatientCheckIn>().CheckInAsync(Clerk, Capture("img4.jpg")));
+
+        Assert.Equal((RefusalCodes.NoCandidates, RefusalKind.BadInput), (refused.Code, refused.Kind));
+    }
+
+    [Fact]
     public async Task CheckIn_UnknownSubject_IsRefused()
     {
         await ApproveAsync(Purposes.CheckIn);
@@ -145,11 +155,12 @@ public abstract class PatientCheckInTests(FaceEngineFixture engine) : WorkflowTe
     public async Task CheckIn_NoFaceOrSeveralFaces_IsRefused_WithItsReason()
     {
         await ApproveAsync(Purposes.CheckIn);
+        IReadOnlyCollection<Guid> expected = [await ConsentedPatientAsync()];
         var noFace = new FaceCapture(File.ReadAllBytes(Path.Combine(Face.SharedDataLocator.Find(), "faces", "singles", "no_face_IceBlockNearJoekullsarlon.jpg")));
 
-        var none = await Assert.ThrowsAsync<WorkflowRefusedException>(() => Get<PatientCheckIn>().CheckInAsync(Clerk, noFace));
-        var several = await Assert.ThrowsAsync<WorkflowRefusedException>(() => Get<PatientCheckIn>().CheckInAsync(Clerk, Capture("couple.jpg")));
-        var notAnImage = await Assert.ThrowsAsync<WorkflowRefusedException>(() => Get<PatientCheckIn>().CheckInAsync(Clerk, new FaceCapture("not an image"u8.ToArray())));
+        var none = await Assert.ThrowsAsync<WorkflowRefusedException>(() => Get<PatientCheckIn>().CheckInAsync(Clerk, noFace, candidates: expected));
+        var several = await Assert.ThrowsAsync<WorkflowRefusedException>(() => Get<PatientCheckIn>().CheckInAsync(Clerk, Capture("couple.jpg"), candidates: expected));
+        var notAnImage = await Assert.ThrowsAsync<WorkflowRefusedException>(() => Get<PatientCheckIn>().CheckInAsync(Clerk, new FaceCapture("not an image"u8.ToArray()), candidates: expected));
 
         Assert.Equal([RefusalCodes.NoFace, RefusalCodes.SeveralFaces, RefusalCodes.ImageRefused], new[] { none.Code, several.Code, notAnImage.Code });
         Assert.Equal([RefusalCodes.NoFace, RefusalCodes.SeveralFaces, RefusalCodes.ImageRefused], (await RecordsAsync(PatientCheckIn.Action)).Select(r => r.Reason));

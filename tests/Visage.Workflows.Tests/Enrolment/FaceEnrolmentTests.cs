@@ -107,6 +107,10 @@ public abstract class FaceEnrolmentTests(FaceEngineFixture engine) : WorkflowTes
         var item = Assert.Single(await Get<ReviewWorklist>().ListAsync());
         Assert.Equal((ReviewKind.Duplicate, second), (item.Kind, item.ClaimedSubject));
 
+        // Asking again points at the same open suspicion instead of queueing another.
+        Assert.Equal(item.Id, (await Get<FaceEnrolment>().EnrolAsync(Clerk, second, [Capture("img4.jpg")])).ReviewId);
+        Assert.Single(await Get<ReviewWorklist>().ListAsync());
+
         // Naming a review that is still open does not let it through.
         await Assert.ThrowsAsync<WorkflowRefusedException>(() => Get<FaceEnrolment>().EnrolAsync(Clerk, second, [Capture("img2.jpg")], item.Id));
         await Get<ReviewWorklist>().DecideAsync(Reviewer, item.Id, ReviewDecision.Reject);

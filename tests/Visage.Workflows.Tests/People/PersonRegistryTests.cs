@@ -90,6 +90,23 @@ public abstract class PersonRegistryTests(FaceEngineFixture engine) : WorkflowTe
     }
 
     [Fact]
+    public async Task Grant_AWiderConsent_WidensTheTemplatesHeld_SoEmergencyIdentificationFindsThePerson()
+    {
+        await ApproveAsync(Purposes.EmergencyIdentification);
+        var patient = await ConsentedPatientAsync(Purposes.CheckIn);
+        await Get<Visage.Workflows.Enrolment.FaceEnrolment>().EnrolAsync(Clerk, patient, [Capture("img1.jpg")]);
+        var identify = Get<Visage.Workflows.Emergency.EmergencyIdentification>();
+        Assert.Empty((await identify.IdentifyAsync(Clerk, Capture("img2.jpg"), Visage.Workflows.Emergency.BreakGlassReason.Unresponsive)).Candidates);
+        var notice = (await Get<ConsentNotices>().ListAsync())[0];
+
+        await Get<ConsentRegistry>().GrantAsync(Clerk, patient, new ConsentGrant(notice.Version, Purposes.CheckIn | Purposes.EmergencyIdentification, ConsentMethod.KioskSignature, ConsentGiver.Patient));
+
+        Assert.All(await (await Store.OpenAsync()).Store.GetTemplatesAsync(patient), t => Assert.Equal(Purposes.CheckIn | Purposes.EmergencyIdentification, t.Purposes));
+        Assert.Equal(patient, Assert.Single((await identify.IdentifyAsync(Clerk, Capture("img2.jpg"), Visage.Workflows.Emergency.BreakGlassReason.Unresponsive)).Candidates).SubjectId);
+        Assert.EndsWith("1 templates widened", (await RecordsAsync("consent.grant")).Last().Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Grant_OnAnUnknownNotice_IsRefused()
     {
         var person = await Get<PersonRegistry>().AddAsync(Clerk, PersonKind.Patient, new PersonDetails());

@@ -76,7 +76,9 @@ public sealed class PassiveSpoofTests(PassiveSpoofTests.StrictEngine engine) : W
         await ApproveAsync(Purposes.CheckIn);
         var replay = File.ReadAllBytes(Path.Combine(SharedDataLocator.Find(), "spoof", "silent_face_anti_spoofing", "fake_screen", "image_F2.jpg"));
 
-        var refused = await Assert.ThrowsAsync<WorkflowRefusedException>(() => Get<PatientCheckIn>().CheckInAsync(Clerk, new FaceCapture(replay)));
+        IReadOnlyCollection<Guid> expected = [await ConsentedPatientAsync()];
+
+        var refused = await Assert.ThrowsAsync<WorkflowRefusedException>(() => Get<PatientCheckIn>().CheckInAsync(Clerk, new FaceCapture(replay), candidates: expected));
 
         Assert.Equal((RefusalCodes.Spoof, RefusalKind.BadInput), (refused.Code, refused.Kind));
         Assert.Equal(RefusalCodes.Spoof, Assert.Single(await RecordsAsync(PatientCheckIn.Action)).Reason);
@@ -103,8 +105,9 @@ public sealed class RequiredLivenessTests(FaceEngineFixture engine) : WorkflowTe
     public async Task CheckIn_WithoutAChallengeWhereOneIsRequired_IsRefused()
     {
         await ApproveAsync(Purposes.CheckIn);
+        IReadOnlyCollection<Guid> expected = [await ConsentedPatientAsync()];
 
-        var refused = await Assert.ThrowsAsync<WorkflowRefusedException>(() => Get<PatientCheckIn>().CheckInAsync(Clerk, Capture("img4.jpg")));
+        var refused = await Assert.ThrowsAsync<WorkflowRefusedException>(() => Get<PatientCheckIn>().CheckInAsync(Clerk, Capture("img4.jpg"), candidates: expected));
 
         Assert.Equal(RefusalCodes.LivenessPrefix + "required", refused.Code);
     }

@@ -45,6 +45,7 @@ public abstract class ReviewWorklistTests(FaceEngineFixture engine) : WorkflowTe
         await Get<ReviewWorklist>().AppealAsync(Clerk, item.Id, overturned: false);
 
         Assert.Equal(RefusalCodes.AlreadyDecided, again.Code);
+        Assert.Equal(RefusalCodes.AlreadyAppealed, (await Assert.ThrowsAsync<WorkflowRefusedException>(() => Get<ReviewWorklist>().AppealAsync(Clerk, item.Id, overturned: true))).Code);
         var report = await Get<ReviewWorklist>().OverrideReportAsync();
         Assert.Equal(new OverrideRow(Reviewer.Id, 1, 0, 1), Assert.Single(report.ByReviewer));
         Assert.Equal(result.ModelVersion, Assert.Single(report.ByModelVersion).Key);
@@ -84,6 +85,9 @@ public abstract class ReviewWorklistTests(FaceEngineFixture engine) : WorkflowTe
         Assert.Null(probe);
         var publicKey = (await Store.OpenAsync()).Keys.ExportSigningPublicKey();
         Assert.True(RetentionReport.Verify(due.Body, due.Signature, publicKey));
+        var stored = await Get<RetentionRun>().ListAsync(Officer);
+        Assert.Equal([early.RunId, due.RunId], stored.Select(r => r.RunId));
+        Assert.All(stored, r => Assert.True(r.Valid));
         Assert.False(RetentionReport.Verify(due.Body.Replace("\"probeImages\":1", "\"probeImages\":0", StringComparison.Ordinal), due.Signature, publicKey));
         Assert.Equal(2, (await RecordsAsync(RetentionRun.Action)).Count(r => r.Outcome == "success"));
         // The patient's own templates are untouched: only the review evidence was due.
