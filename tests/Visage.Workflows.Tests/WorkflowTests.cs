@@ -64,9 +64,14 @@ public abstract class WorkflowTests(FaceEngineFixture engine) : StoreBackedTests
         }
     }
 
-    /// <summary>A patient with a consent in force for <paramref name="purposes"/> (all recognition purposes when none).</summary>
+    /// <summary>
+    /// A patient with a consent in force for <paramref name="purposes"/> (all recognition purposes when none); the purposes
+    /// are approved first where they are not yet, as no one may consent to an unapproved purpose.
+    /// </summary>
     protected async Task<Guid> ConsentedPatientAsync(Purposes purposes = Purposes.Recognition, DateTimeOffset? expires = null)
     {
+        var approved = (await Get<PurposeRegistry>().ListAsync()).Where(p => p.Approved).Select(p => p.Purpose).ToHashSet();
+        await ApproveAsync([.. PurposeCodes.Recognition.Where(p => purposes.HasFlag(p) && !approved.Contains(p))]);
         var notice = await Get<ConsentNotices>().AddAsync(Officer, "Visage compares your face with the photos you agree to store, only for the purposes you tick. You may say no and withdraw at any time.", "en");
         var person = await Get<PersonRegistry>().AddAsync(Clerk, PersonKind.Patient, new PersonDetails());
         await Get<ConsentRegistry>().GrantAsync(Clerk, person.Id, new ConsentGrant(notice.Version, purposes, ConsentMethod.KioskSignature, ConsentGiver.Patient, Expires: expires));

@@ -108,17 +108,13 @@ public sealed class ProtectedStoreLifetime(IOptions<StorageOptions> options) : I
         AfterAnyLoadAsync((store, _) => store.Sync.DeleteSubjectAsync(subjectId, actor, reason, cancellationToken), cancellationToken);
 
     /// <summary>
-    /// Runs a change of the store's templates after any gallery load in progress (a load's snapshot and a change made
-    /// while it ran would disagree); once the gallery is loaded, changes no longer wait for each other or for searches.
+    /// Runs a change of the store's templates (store write, then gallery update) one at a time and after any gallery load
+    /// in progress: a load's snapshot and a change made while it ran would disagree, and an enrolment interleaved with a
+    /// deletion could leave deleted templates in the gallery. Searches do not wait for changes.
     /// </summary>
     private async Task<T> AfterAnyLoadAsync<T>(Func<OpenedStore, bool, Task<T>> change, CancellationToken cancellationToken)
     {
         var store = await OpenedAsync(cancellationToken);
-        if (Volatile.Read(ref galleryLoaded))
-        {
-            return await change(store, true);
-        }
-
         await loading.WaitAsync(cancellationToken);
         try
         {

@@ -4,7 +4,9 @@ using Visage.Audit;
 using Visage.Gallery;
 using Visage.Storage;
 using Visage.Workflows.People;
+using Visage.Workflows.PurposeApprovals;
 using Visage.Workflows.Recognition;
+using Visage.Workflows.Review;
 
 namespace Visage.Workflows.Consent;
 
@@ -14,7 +16,7 @@ namespace Visage.Workflows.Consent;
 /// biometric images with a signed certificate and drops them from the gallery; the person (the patient link) stays.
 /// Every recognition asks <see cref="EnsureCoversAsync"/> at the moment it decides.
 /// </summary>
-public sealed class ConsentRegistry(ProtectedStoreLifetime store, AuditLog log, PersonRegistry people, ConsentNotices notices, TimeProvider time)
+public sealed class ConsentRegistry(ProtectedStoreLifetime store, AuditLog log, PersonRegistry people, ConsentNotices notices, PurposeRegistry purposes, ReviewWorklist reviews, TimeProvider time)
 {
     private const string Columns = "id, person_id, notice_version, purposes, method, given_by, evidence_sha256, granted_ms, expires_ms, recorded_by, ended_ms, ended_by, end_reason";
 
@@ -40,6 +42,17 @@ public sealed class ConsentRegistry(ProtectedStoreLifetime store, AuditLog log, 
             if (!PurposeCodes.IsTemplateSet(grant.Purposes))
             {
                 throw new WorkflowRefusedException(RefusalCodes.BadInput, RefusalKind.BadInput, $"A consent names one or more recognition purposes: {string.Join(", ", PurposeCodes.Recognition.Select(p => p.ToCode()))}.");
+            }
+
+            if (!Enum.IsDefined(grant.Method) || !Enum.IsDefined(grant.GivenBy))
+            {
+                throw new WorkflowRefusedException(RefusalCodes.BadInput, RefusalKind.BadInput, $"The method is one of {string.Join(", ", ConsentCodes.Methods)}; the giver one of {string.Join(", ", ConsentCodes.Givers)}.");
+            }
+
+            // Function creep is blocked here too: no one is asked to consent to a purpose the privacy office has not approved.
+            foreach (var purpose in PurposeCodes.Recognition.Where(p => grant.Purposes.HasFlag(p)))
+            {
+                await purposes.RequireApprovedAsync(purpose, cancellationToken);
             }
 
             if (grant.EvidenceSha256 is { Length: not 32 })
@@ -160,6 +173,26 @@ public sealed class ConsentRegistry(ProtectedStoreLifetime store, AuditLog log, 
                 : new WorkflowRefusedException(RefusalCodes.ConsentWithdrawn, RefusalKind.NotPermitted, "The person has withdrawn consent; offer the alternative (staff ID check).");
     }
 
+    /// <summary>
+    /// Inside an enrolment's transaction: refuses (rolling it back) unless <paramref name="consent"/> is still the one in
+    /// force. On PostgreSQL the row is locked until the transaction ends, so a withdrawal waits for the enrolment and then
+    /// shreds what it stored; SQLite's single writer gives the same order.
+    /// </summary>
+    internal async Task RequireStillInForceAsync(DbTransaction transaction, ConsentRecord consent, CancellationToken cancellationToken)
+    {
+        await using var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
+        var opened = await store.OpenAsync(cancellationToken);
+        command.CommandText = "SELECT seq FROM consents WHERE id = @id AND ended_ms IS NULL AND (expires_ms IS NULL OR expires_ms > @now)"
+            + (opened.Database.Provider == StorageProvider.Postgres ? " FOR UPDATE;" : ";");
+        command.AddParameter("@id", consent.Id);
+        command.AddInt64("@now", Now().ToUnixTimeMilliseconds());
+        if (await command.ExecuteScalarAsync(cancellationToken) is null or DBNull)
+        {
+            throw new WorkflowRefusedException(RefusalCodes.ConsentWithdrawn, RefusalKind.NotPermitted, "The consent ended while the images were being processed; nothing was enrolled.");
+        }
+    }
+
     /// <summary>Filters 1:N candidates to those whose consent in force covers the purpose now (a gallery entry may outlive its consent until retention runs).</summary>
     internal async Task<bool> CoversAsync(Guid personId, Purposes purpose, CancellationToken cancellationToken)
     {
@@ -215,6 +248,16 @@ public sealed class ConsentRegistry(ProtectedStoreLifetime store, AuditLog log, 
         }
 
         var certificate = await store.DeleteSubjectAsync(current.PersonId, actor.Id, deletion, cancellationToken);
+        // Probe images of the person waiting in the review queue are biometric images too.
+        foreach (var review in await reviews.ProbesOfAsync(current.PersonId, cancellationToken))
+        {
+            if (await store.DeleteSubjectAsync(review, actor.Id, deletion, cancellationToken) is { } probe)
+            {
+                await reviews.ProbeDeletedAsync(review, cancellationToken);
+                await operation.StepAsync("probe", AuditedOperation.Success, $"review {review:N}; certificate {probe.Id:N}");
+            }
+        }
+
         await operation.SucceededAsync(certificate is null ? $"{reason.ToCode()}; no biometric data held" : $"{reason.ToCode()}; certificate {certificate.Id:N}");
         return (current with { Ended = now, EndedBy = actor.Id, EndReason = reason }, certificate);
     }

@@ -58,6 +58,11 @@ public sealed class EmergencyIdentification(
         ArgumentNullException.ThrowIfNull(capture);
         var probe = await RefusalAudit.CheckAsync(log, actor, Action, Purposes.EmergencyIdentification, null, inspector.ModelVersion, async () =>
         {
+            if (!Enum.IsDefined(reason))
+            {
+                throw new WorkflowRefusedException(RefusalCodes.BadInput, RefusalKind.BadInput, $"A break-glass reason is one of {string.Join(", ", BreakGlassReasonCodes.All)}.");
+            }
+
             await purposes.RequireApprovedAsync(Purposes.EmergencyIdentification, cancellationToken);
             // An unresponsive patient cannot follow a challenge, and a photo taken by staff is not a presentation attack.
             return inspector.Inspect(capture with { LivenessNonce = null, LivenessFrames = null }, qualityGate: false);

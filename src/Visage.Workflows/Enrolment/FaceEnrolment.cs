@@ -77,8 +77,11 @@ public sealed class FaceEnrolment(
             }
 
             var approved = (await purposes.ListAsync(cancellationToken)).Any(p => p.Purpose == Purposes.DuplicateDetection && p.Approved);
-            return (consent, inspected, approved && clearedDuplicateReview is null);
+            return (consent, inspected, approved);
         });
+
+        // A reviewer who found this person is not the one(s) a suspicion named clears those people only, not the check.
+        var cleared = clearedDuplicateReview is { } clearedId ? (await reviews.GetAsync(clearedId, cancellationToken))!.Candidates.Select(c => c.SubjectId).ToHashSet() : [];
 
         await using var operation = await AuditedOperation.BeginAsync(log, actor, Action, Purposes.Operations, subject, inspector.ModelVersion, $"{probes.Count} images; consent {consent.Id:N}", cancellationToken);
         if (checkDuplicates)
@@ -89,7 +92,7 @@ public sealed class FaceEnrolment(
             {
                 foreach (var match in await gallery.SearchAsync(probe.Embedding.Vector, Purposes.DuplicateDetection, 3, threshold, null, cancellationToken))
                 {
-                    if (match.SubjectId != personId && match.Score > duplicates.GetValueOrDefault(match.SubjectId, -1f))
+                    if (match.SubjectId != personId && !cleared.Contains(match.SubjectId) && match.Score > duplicates.GetValueOrDefault(match.SubjectId, -1f))
                     {
                         duplicates[match.SubjectId] = match.Score;
                     }
@@ -107,7 +110,25 @@ public sealed class FaceEnrolment(
             }
         }
 
-        var templates = await store.EnrolAsync(personId, probes.Select(p => (ReadOnlyMemory<float>)p.Embedding.Vector).ToList(), consent.Purposes, inspector.ModelVersion, cancellationToken: cancellationToken);
+        IReadOnlyList<ProtectedTemplate> templates;
+        try
+        {
+            templates = await store.EnrolAsync(
+                personId,
+                probes.Select(p => (ReadOnlyMemory<float>)p.Embedding.Vector).ToList(),
+                consent.Purposes,
+                inspector.ModelVersion,
+                (transaction, token) => consents.RequireStillInForceAsync(transaction, consent, token),
+                cancellationToken);
+        }
+        catch (WorkflowRefusedException refusal)
+        {
+            // Withdrawn while the images were being processed: nothing was stored.
+            await operation.FailedAsync(refusal.Code);
+            throw;
+        }
+
+        await people.TouchAsync(personId, cancellationToken);
         await operation.SucceededAsync(string.Create(CultureInfo.InvariantCulture, $"enrolled; {templates.Count} templates; purposes {ConsentCodes.PurposeList(consent.Purposes)}{(checkDuplicates ? string.Empty : "; duplicate check not run")}"));
         return new EnrolmentResult(EnrolmentOutcome.Enrolled, templates.Count, null, [], inspector.ModelVersion);
     }

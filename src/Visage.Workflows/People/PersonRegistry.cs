@@ -63,7 +63,13 @@ public sealed partial class PersonRegistry(ProtectedStoreLifetime store, AuditLo
         }
         catch (DbException) when (mrnHash is not null)
         {
-            // The same MRN registered at the same moment by another desk: the unique index refused the second.
+            // The same MRN registered at the same moment by another desk makes the unique index refuse the second; any
+            // other database failure is what it is.
+            if (await FindIdByMrnHashAsync(opened.Database, mrnHash, CancellationToken.None) is null)
+            {
+                throw;
+            }
+
             await operation.FailedAsync(RefusalCodes.MrnTaken);
             throw new WorkflowRefusedException(RefusalCodes.MrnTaken, RefusalKind.BadInput, "A person with this MRN is already registered; find them by MRN instead of adding a second record.");
         }
@@ -276,6 +282,16 @@ public sealed partial class PersonRegistry(ProtectedStoreLifetime store, AuditLo
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A short keyed digest of another identifier (an order or accession number) under the deployment's key, for audit
+    /// records: the same id always gives the same digest here, and nothing outside the deployment can reverse it.
+    /// </summary>
+    internal async Task<string> DigestAsync(string kind, string identifier, CancellationToken cancellationToken)
+    {
+        var key = await MrnKeyAsync(cancellationToken);
+        return Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{kind}:{identifier.Trim()}")).AsSpan(0, 8));
     }
 
     /// <summary>HMAC-SHA256 of the normalised MRN under the deployment's MRN key (made on first use, sealed in the store).</summary>

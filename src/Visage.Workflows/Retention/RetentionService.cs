@@ -6,7 +6,7 @@ using Visage.Audit;
 namespace Visage.Workflows.Retention;
 
 /// <summary>Runs <see cref="RetentionRun"/> every <see cref="RetentionOptions.Interval"/> in a long-running host (added by the server, not the CLI).</summary>
-internal sealed partial class RetentionService(RetentionRun run, IOptions<RetentionOptions> options, ILogger<RetentionService> logger) : BackgroundService
+internal sealed class RetentionService(RetentionRun run, IOptions<RetentionOptions> options, ILogger<RetentionService> logger) : BackgroundService
 {
     private static readonly AuditActor System = new("visage", "system");
 
@@ -23,7 +23,7 @@ internal sealed partial class RetentionService(RetentionRun run, IOptions<Retent
             try
             {
                 var report = await run.RunAsync(System, stoppingToken);
-                LogRun(logger, report.RunId, report.Certificates.Count);
+                RetentionLog.Ran(logger, report.RunId, report.Certificates.Count);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -33,15 +33,19 @@ internal sealed partial class RetentionService(RetentionRun run, IOptions<Retent
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                LogFailed(logger, ex.GetType().Name);
+                RetentionLog.Failed(logger, ex.GetType().Name);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
+}
 
+/// <summary>What retention logs: run ids, counts and exception types, never a subject or a reason text.</summary>
+internal static partial class RetentionLog
+{
     [LoggerMessage(Level = LogLevel.Information, Message = "retention run {RunId} deleted {Count} items")]
-    private static partial void LogRun(ILogger logger, Guid runId, int count);
+    public static partial void Ran(ILogger logger, Guid runId, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "retention run failed ({ExceptionType}); it runs again at the next interval")]
-    private static partial void LogFailed(ILogger logger, string exceptionType);
+    public static partial void Failed(ILogger logger, string exceptionType);
 }

@@ -124,7 +124,7 @@ public sealed class ReviewWorklist(ProtectedStoreLifetime store, AuditLog log, T
 
             (person, status) = decision switch
             {
-                ReviewDecision.Confirm => (item.Proposed, ReviewStatus.Confirmed),
+                ReviewDecision.Confirm => (item.Proposed ?? throw new WorkflowRefusedException(RefusalCodes.UnknownCandidates, RefusalKind.BadInput, "The item proposes no one to confirm; reject it."), ReviewStatus.Confirmed),
                 ReviewDecision.Reject => ((Guid?)null, ReviewStatus.Rejected),
                 _ => (chosen is { } c && c != item.Proposed && item.Candidates.Any(x => x.SubjectId == c)
                     ? chosen
@@ -186,12 +186,16 @@ public sealed class ReviewWorklist(ProtectedStoreLifetime store, AuditLog log, T
         await using (var connection = await opened.Database.OpenAsync(cancellationToken))
         await using (var command = connection.CreateCommand())
         {
-            command.CommandText = "UPDATE review_items SET appeal_ms = @now, appeal_by = @by, appeal_outcome = @outcome WHERE id = @id;";
+            command.CommandText = "UPDATE review_items SET appeal_ms = @now, appeal_by = @by, appeal_outcome = @outcome WHERE id = @id AND appeal_ms IS NULL;";
             command.AddInt64("@now", now.ToUnixTimeMilliseconds());
             command.AddText("@by", actor.Id);
             command.AddText("@outcome", outcome);
             command.AddParameter("@id", id);
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                await operation.FailedAsync(RefusalCodes.AlreadyAppealed);
+                throw new WorkflowRefusedException(RefusalCodes.AlreadyAppealed, RefusalKind.BadInput, "This decision was appealed by someone else a moment ago.");
+            }
         }
 
         await operation.SucceededAsync($"review {id:N}; appeal {outcome}");
@@ -224,6 +228,21 @@ public sealed class ReviewWorklist(ProtectedStoreLifetime store, AuditLog log, T
         }
 
         return ids;
+    }
+
+    /// <summary>
+    /// Items still holding a probe image of <paramref name="person"/> (the person the item proposes), which their
+    /// withdrawal shreds. Identity-mismatch items are left: their probe shows whoever claimed to be the person, and is the
+    /// evidence of that attempt (retention shreds it on time).
+    /// </summary>
+    internal async Task<IReadOnlyList<Guid>> ProbesOfAsync(Guid person, CancellationToken cancellationToken)
+    {
+        var opened = await store.OpenAsync(cancellationToken);
+        await using var connection = await opened.Database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM review_items WHERE probe_until_ms IS NOT NULL AND kind <> @mismatch ORDER BY seq;";
+        command.AddText("@mismatch", ReviewKind.IdentityMismatch.ToCode());
+        return (await ReadAsync(command, cancellationToken)).Where(i => i.Proposed == person).Select(i => i.Id).ToList();
     }
 
     /// <summary>Marks the item's probe as shredded.</summary>

@@ -44,16 +44,43 @@ public sealed partial class StepUpVerification(
     AccessAlerts alerts,
     AuditLog log,
     TimeProvider time,
-    IOptions<RecognitionOptions> options)
+    IOptions<RecognitionOptions> options) : IDisposable
 {
     public const string Action = AccessAlerts.VerifyAction;
     public const string RightPatientAction = "right-patient";
+    private const int Stripes = 64;
+
+    // One verification per person at a time in this process: parallel attempts cannot all pass the lock check before
+    // the first failure is recorded.
+    private readonly SemaphoreSlim[] stripes = [.. Enumerable.Range(0, Stripes).Select(_ => new SemaphoreSlim(1, 1))];
 
     public async Task<StepUpResult> VerifyAsync(AuditActor actor, Guid personId, FaceCapture capture, SecondFactor secondFactor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(capture);
         ArgumentNullException.ThrowIfNull(secondFactor);
+        var stripe = stripes[(personId.GetHashCode() & int.MaxValue) % Stripes];
+        await stripe.WaitAsync(cancellationToken);
+        try
+        {
+            return await VerifyOneAtATimeAsync(actor, personId, capture, secondFactor, cancellationToken);
+        }
+        finally
+        {
+            stripe.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var stripe in stripes)
+        {
+            stripe.Dispose();
+        }
+    }
+
+    private async Task<StepUpResult> VerifyOneAtATimeAsync(AuditActor actor, Guid personId, FaceCapture capture, SecondFactor secondFactor, CancellationToken cancellationToken)
+    {
         var subject = personId.ToString();
         var probe = await RefusalAudit.CheckAsync(log, actor, Action, Purposes.StepUp, subject, inspector.ModelVersion, async () =>
         {
@@ -141,7 +168,9 @@ public sealed partial class StepUpVerification(
             return inspector.Inspect(capture, qualityGate: false);
         });
 
-        await using var operation = await AuditedOperation.BeginAsync(log, actor, RightPatientAction, Purposes.StepUp, subject, probe.ModelVersion, $"order {orderId}", cancellationToken);
+        // The order id is an identifier in HIPAA's sense: the records carry its keyed digest, which the same id always gives.
+        var order = "order #" + await people.DigestAsync("order", orderId, cancellationToken);
+        await using var operation = await AuditedOperation.BeginAsync(log, actor, RightPatientAction, Purposes.StepUp, subject, probe.ModelVersion, order, cancellationToken);
         var thresholds = options.Value.RightPatient;
         var score = await gallery.VerifyAsync(probe.Embedding.Vector, patientId, Purposes.StepUp, cancellationToken);
         RightPatientResult result;
@@ -151,7 +180,7 @@ public sealed partial class StepUpVerification(
         }
         else if (score >= thresholds.Review)
         {
-            var review = await reviews.OpenAsync(actor, ReviewKind.RightPatient, Purposes.StepUp, $"order {orderId}; score in the review band", probe.ModelVersion, patientId, [new ReviewCandidate(patientId, score.Value)], capture.Image, cancellationToken);
+            var review = await reviews.OpenAsync(actor, ReviewKind.RightPatient, Purposes.StepUp, $"{order}; score in the review band", probe.ModelVersion, patientId, [new ReviewCandidate(patientId, score.Value)], capture.Image, cancellationToken);
             result = new RightPatientResult(RightPatientOutcome.NeedsReview, score, review, probe.ModelVersion);
         }
         else
@@ -159,7 +188,7 @@ public sealed partial class StepUpVerification(
             result = new RightPatientResult(RightPatientOutcome.NotConfirmed, score, null, probe.ModelVersion);
         }
 
-        await operation.SucceededAsync(string.Create(CultureInfo.InvariantCulture, $"order {orderId}; {result.Outcome.ToString().ToLowerInvariant()}; score {score ?? -1f:0.000}"));
+        await operation.SucceededAsync(string.Create(CultureInfo.InvariantCulture, $"{order}; {result.Outcome.ToString().ToLowerInvariant()}; score {score ?? -1f:0.000}"));
         return result;
     }
 

@@ -101,6 +101,7 @@ public abstract class PatientCheckInTests(FaceEngineFixture engine) : WorkflowTe
     public async Task CheckIn_UnapprovedPurpose_IsRefused_NothingSearched()
     {
         var patient = await ConsentedPatientAsync();
+        await Get<Visage.Workflows.PurposeApprovals.PurposeRegistry>().RevokeAsync(Officer, Purposes.CheckIn, "DPIA-2026-04 suspended pending review");
 
         var refused = await Assert.ThrowsAsync<WorkflowRefusedException>(() => Get<PatientCheckIn>().CheckInAsync(Clerk, Capture("img4.jpg"), claimed: patient));
 

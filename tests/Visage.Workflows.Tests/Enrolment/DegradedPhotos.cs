@@ -28,4 +28,14 @@ internal static class DegradedPhotos
         image.ConvertTo(dark, -1, factor, 0);
         return dark.ImEncode(".jpg");
     }
+
+    /// <summary>Tilted in the image plane (a head on one side, a camera held crooked).</summary>
+    public static byte[] Tilted(byte[] jpeg, double degrees)
+    {
+        using var image = Cv2.ImDecode(jpeg, ImreadModes.Color);
+        using var rotation = Cv2.GetRotationMatrix2D(new Point2f(image.Width / 2f, image.Height / 2f), degrees, 1.0);
+        using var tilted = new Mat();
+        Cv2.WarpAffine(image, tilted, rotation, image.Size(), InterpolationFlags.Linear, BorderTypes.Replicate);
+        return tilted.ImEncode(".jpg");
+    }
 }

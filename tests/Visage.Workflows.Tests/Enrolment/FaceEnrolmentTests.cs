@@ -71,6 +71,7 @@ public abstract class FaceEnrolmentTests(FaceEngineFixture engine) : WorkflowTes
         { "too-small", "shrunk" },
         { "blurred", "blurred" },
         { "exposure", "dark" },
+        { "pose", "tilted" },
     };
 
     [Theory]
@@ -83,6 +84,7 @@ public abstract class FaceEnrolmentTests(FaceEngineFixture engine) : WorkflowTes
         {
             "shrunk" => DegradedPhotos.Shrunk(photo, 0.065),
             "blurred" => DegradedPhotos.Blurred(photo, 201),
+            "tilted" => DegradedPhotos.Tilted(photo, 50),
             _ => DegradedPhotos.Darkened(photo, 0.18),
         };
 

@@ -61,6 +61,7 @@ public abstract class PersonRegistryTests(FaceEngineFixture engine) : WorkflowTe
     public async Task Withdrawal_ShredsTheFaceData_ButKeepsThePatientLinkAndDetails()
     {
         var patient = (await Get<PersonRegistry>().AddAsync(Clerk, PersonKind.Patient, Details)).Id;
+        await ApproveAsync(Purposes.CheckIn);
         var notice = await Get<ConsentNotices>().AddAsync(Officer, "Visage compares your face with the photos you agree to store. You may withdraw at any time.", "en");
         await Get<ConsentRegistry>().GrantAsync(Clerk, patient, new ConsentGrant(notice.Version, Purposes.CheckIn, ConsentMethod.WitnessedVerbal, ConsentGiver.LegalRepresentative, new byte[32]));
         await Get<Visage.Workflows.Enrolment.FaceEnrolment>().EnrolAsync(Clerk, patient, [Capture("img1.jpg")]);
@@ -107,15 +108,20 @@ public abstract class PersonRegistryTests(FaceEngineFixture engine) : WorkflowTe
     }
 
     [Fact]
-    public async Task Grant_OnAnUnknownNotice_IsRefused()
+    public async Task Grant_OnAnUnknownNoticeOrForAnUnapprovedPurpose_IsRefused()
     {
         var person = await Get<PersonRegistry>().AddAsync(Clerk, PersonKind.Patient, new PersonDetails());
+        await ApproveAsync(Purposes.CheckIn);
 
-        var refused = await Assert.ThrowsAsync<WorkflowRefusedException>(() =>
+        var unknownNotice = await Assert.ThrowsAsync<WorkflowRefusedException>(() =>
             Get<ConsentRegistry>().GrantAsync(Clerk, person.Id, new ConsentGrant(42, Purposes.CheckIn, ConsentMethod.ScannedPaper, ConsentGiver.Patient)));
+        var unapproved = await Assert.ThrowsAsync<WorkflowRefusedException>(() =>
+            Get<ConsentRegistry>().GrantAsync(Clerk, person.Id, new ConsentGrant(42, Purposes.CheckIn | Purposes.Research, ConsentMethod.ScannedPaper, ConsentGiver.Patient)));
 
-        Assert.Equal(RefusalCodes.UnknownNotice, refused.Code);
+        Assert.Equal(RefusalCodes.UnknownNotice, unknownNotice.Code);
+        Assert.Equal(RefusalCodes.PurposeNotApproved, unapproved.Code);
         Assert.Empty(await Get<ConsentRegistry>().HistoryAsync(person.Id));
+        Assert.Equal([RefusalCodes.UnknownNotice, RefusalCodes.PurposeNotApproved], (await RecordsAsync("consent.grant")).Select(r => r.Reason));
     }
 
     private async Task<long> RowsHoldingAsync(string text)

@@ -29,6 +29,19 @@ public abstract class RetentionRunTests(FaceEngineFixture engine) : WorkflowTest
     }
 
     [Fact]
+    public async Task Run_KeepsTheTemplatesOfSomeoneRegisteredLongAgoWhoEnrolledToday()
+    {
+        var patient = await ConsentedPatientAsync();
+        Clock.Now = Clock.Now.AddMonths(25);
+        await Get<Visage.Workflows.Enrolment.FaceEnrolment>().EnrolAsync(Clerk, patient, [Capture("img1.jpg")]);
+
+        var run = await Get<RetentionRun>().RunAsync(Officer);
+
+        Assert.Equal(0, run.InactiveSubjects);
+        Assert.Equal(1, await TemplateCountAsync());
+    }
+
+    [Fact]
     public async Task Run_ShredsBiometricsLeftWithoutAConsentInForce()
     {
         var patient = await EnrolledPatientAsync("img1.jpg");

@@ -95,6 +95,21 @@ public abstract class ReviewWorklistTests(FaceEngineFixture engine) : WorkflowTe
     }
 
     [Fact]
+    public async Task Withdrawal_AlsoShredsThePersonsProbeImagesWaitingForReview()
+    {
+        await ApproveAsync(Purposes.CheckIn);
+        var patient = await EnrolledPatientAsync("img1.jpg");
+        var result = await Get<PatientCheckIn>().CheckInAsync(Clerk, Capture("img4.jpg"), candidates: [patient]);
+
+        await Get<ConsentRegistry>().WithdrawAsync(Clerk, patient, ConsentEnd.Withdrawn);
+
+        var (item, probe) = await Get<ReviewWorklist>().ShowAsync(Reviewer, result.ReviewId!.Value);
+        Assert.Null(probe);
+        Assert.Null(item.ProbeUntil);
+        Assert.Single(await (await Store.OpenAsync()).Store.GetDeletionCertificatesAsync(item.Id));
+    }
+
+    [Fact]
     public async Task Retention_EndsExpiredConsents_AndShredsTheirTemplates()
     {
         await ApproveAsync(Purposes.CheckIn);
