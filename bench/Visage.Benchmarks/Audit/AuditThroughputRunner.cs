@@ -5,6 +5,7 @@ using Visage.Gallery;
 using Visage.Protection;
 using Visage.Storage;
 using Visage.Storage.Migrations;
+using static Visage.Benchmarks.RunnerSupport;
 
 namespace Visage.Benchmarks.Audit;
 
@@ -110,11 +111,5 @@ internal static class AuditThroughputRunner
         {
             latencies[item.Index] = Stopwatch.GetElapsedTime(item.Started).TotalMilliseconds;
         }
-    }
-
-    private static string Option(string[] args, string name, string fallback)
-    {
-        var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
     }
 }

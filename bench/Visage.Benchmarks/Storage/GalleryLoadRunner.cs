@@ -7,6 +7,7 @@ using Visage.Gallery;
 using Visage.Protection;
 using Visage.Storage;
 using Visage.Storage.Migrations;
+using static Visage.Benchmarks.RunnerSupport;
 
 namespace Visage.Benchmarks.Storage;
 
@@ -162,30 +163,6 @@ internal static class GalleryLoadRunner
         await templates.CompleteAsync();
     }
 
-    private static DbCommand Prepare(DbConnection connection, DbTransaction transaction, string sql, int parameters)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        for (var i = 1; i <= parameters; i++)
-        {
-            var p = command.CreateParameter();
-            p.ParameterName = "@p" + i.ToString(CultureInfo.InvariantCulture);
-            command.Parameters.Add(p);
-        }
-
-        command.Prepare();
-        return command;
-    }
-
-    private static void Bind(DbCommand command, params object[] values)
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            command.Parameters[i].Value = values[i];
-        }
-    }
-
     private static async Task ResetAsync(VisageDatabase database)
     {
         if (database is not PostgresDatabase)
@@ -197,24 +174,5 @@ internal static class GalleryLoadRunner
         await using var command = connection.CreateCommand();
         command.CommandText = "DROP TABLE IF EXISTS deletion_certificates, evidence, templates, transform_keys, subjects, schema_migrations;";
         await command.ExecuteNonQueryAsync();
-    }
-
-    private static float[] RandomUnit(Random random)
-    {
-        var v = new float[FaceGallery.Dimension];
-        for (var i = 0; i < v.Length; i++)
-        {
-            v[i] = (float)(Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
-        }
-
-        var norm = MathF.Sqrt(System.Numerics.Tensors.TensorPrimitives.SumOfSquares(v));
-        System.Numerics.Tensors.TensorPrimitives.Divide(v, norm, v);
-        return v;
-    }
-
-    private static string Option(string[] args, string name, string fallback)
-    {
-        var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
     }
 }

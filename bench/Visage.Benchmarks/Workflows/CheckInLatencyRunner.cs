@@ -20,6 +20,7 @@ using Visage.Workflows.Enrolment;
 using Visage.Workflows.People;
 using Visage.Workflows.PurposeApprovals;
 using Visage.Workflows.Recognition;
+using static Visage.Benchmarks.RunnerSupport;
 
 namespace Visage.Benchmarks.Workflows;
 
@@ -377,30 +378,6 @@ internal static class CheckInLatencyRunner
         await transaction.CommitAsync();
     }
 
-    private static System.Data.Common.DbCommand Prepare(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string sql, int parameters)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        for (var i = 1; i <= parameters; i++)
-        {
-            var p = command.CreateParameter();
-            p.ParameterName = "@p" + i.ToString(CultureInfo.InvariantCulture);
-            command.Parameters.Add(p);
-        }
-
-        command.Prepare();
-        return command;
-    }
-
-    private static void Bind(System.Data.Common.DbCommand command, params object[] values)
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            command.Parameters[i].Value = values[i];
-        }
-    }
-
     /// <summary>A kiosk camera's frame: the photo scaled to at most 640 px on its long side, JPEG quality 90.</summary>
     private static byte[] KioskJpeg(string path)
     {
@@ -412,19 +389,6 @@ internal static class CheckInLatencyRunner
         return jpeg;
     }
 
-    private static float[] RandomUnit(Random random)
-    {
-        var v = new float[FaceGallery.Dimension];
-        for (var i = 0; i < v.Length; i++)
-        {
-            v[i] = (float)(Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
-        }
-
-        var norm = MathF.Sqrt(System.Numerics.Tensors.TensorPrimitives.SumOfSquares(v));
-        System.Numerics.Tensors.TensorPrimitives.Divide(v, norm, v);
-        return v;
-    }
-
     /// <summary>The one-minute load average: this 2-core machine is shared, and the figures move with it.</summary>
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
@@ -433,11 +397,5 @@ internal static class CheckInLatencyRunner
     {
         var sorted = values.Order().ToArray();
         return sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
-    }
-
-    private static string Option(string[] args, string name, string fallback)
-    {
-        var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
     }
 }
