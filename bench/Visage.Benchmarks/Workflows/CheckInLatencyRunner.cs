@@ -119,7 +119,12 @@ internal static class CheckInLatencyRunner
             Console.Error.WriteLine($"{size:N0}: synthetic templates sealed and stored in {fill.TotalSeconds:F1} s");
 
             clock.Restart();
-            await provider.GetRequiredService<PurposeRegistry>().ApproveAsync(actor, Purposes.CheckIn, "Benchmark store for check-in latency; synthetic and public test faces only.");
+            // A consent may only name approved purposes.
+            foreach (var purpose in new[] { Purposes.CheckIn, Purposes.EmergencyIdentification })
+            {
+                await provider.GetRequiredService<PurposeRegistry>().ApproveAsync(actor, purpose, "Benchmark store for check-in latency; synthetic and public test faces only.");
+            }
+
             var notice = await provider.GetRequiredService<ConsentNotices>().AddAsync(actor, "Benchmark consent notice: your face is used to check you in.", "en");
             var people = provider.GetRequiredService<PersonRegistry>();
             var consents = provider.GetRequiredService<ConsentRegistry>();
