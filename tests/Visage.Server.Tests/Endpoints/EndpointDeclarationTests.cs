@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Visage.Server.Endpoints;
+
+namespace Visage.Server.Tests.Endpoints;
+
+/// <summary>An endpoint that declares neither its permission and audit action nor anonymity stops the server before it listens.</summary>
+public sealed class EndpointDeclarationTests : IDisposable
+{
+    private readonly DirectoryInfo root = Directory.CreateTempSubdirectory("visage-server-decl-");
+
+    public void Dispose() => root.Delete(recursive: true);
+
+    [Fact]
+    public async Task Start_WithAnUndeclaredEndpoint_FailsNamingIt()
+    {
+        await using var app = ServerHarness.Build(Path.Combine(root.FullName, "data"), a =>
+        {
+            a.MapGet("/api/v1/forgotten", () => "oops");
+            a.MapGet("/api/v1/declared", () => "fine").Declare("subjects.read", "subject.details.read");
+        });
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => app.StartVisageAsync());
+
+        Assert.Contains("/api/v1/forgotten", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("/api/v1/declared", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EveryMappedEndpoint_DeclaresItself()
+    {
+        var app = ServerHarness.Build(Path.Combine(root.FullName, "data"));
+        var endpoints = ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).ToList();
+
+        Assert.NotEmpty(endpoints);
+        Assert.All(endpoints, e => Assert.NotNull(e.Metadata.GetMetadata<EndpointDeclaration>()));
+        Assert.All(
+            endpoints.Where(e => e.Metadata.GetMetadata<EndpointDeclaration>()!.IsAnonymous),
+            e => Assert.StartsWith("/health/", ((RouteEndpoint)e).RoutePattern.RawText, StringComparison.Ordinal));
+    }
+}
