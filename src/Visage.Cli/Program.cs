@@ -38,11 +38,7 @@ try
     builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
     // The same registrations a server makes; the CLI opens the store and the audit log only for commands that use them
     // (through their lifetimes, never per command), and the host disposes them in order at exit.
-    builder.Services.AddFaceEngine("Face");
-    builder.Services.AddProtectedStore("Storage");
-    builder.Services.AddAuditLog("Audit");
-    builder.Services.AddDeidentification(DeidCommand.Worker);
-    builder.Services.AddWorkflows();
+    builder.Services.AddVisageLibraries(longRunning: false);
 
     // Reports piped to a file keep their full table width.
     if (Console.IsOutputRedirected)
@@ -85,6 +81,7 @@ try
         ReviewCommand.Create(host.Services),
         RetentionCommand.Create(host.Services),
         DeidCommand.Create(host.Services),
+        ServeCommand.Create(),
     };
     root.Options.Add(ActorOption.Option);
     var parse = root.Parse(args);

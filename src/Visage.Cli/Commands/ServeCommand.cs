@@ -1,0 +1,70 @@
+using System.CommandLine;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Spectre.Console;
+using Visage.Server;
+using Visage.Storage;
+
+namespace Visage.Cli.Commands;
+
+/// <summary>
+/// <c>visage serve</c>: the HTTPS server on the same configuration as every command (SQLite and the key file by default),
+/// its own host composed from the same library registrations; runs until Ctrl-C or SIGTERM, then drains and stops.
+/// </summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var serve = new Command("serve", "Run the HTTPS server (Server__Address, Server__HttpsPort, Server__CertificateFile); Ctrl-C stops it.");
+        serve.SetAction((_, cancellationToken) => CommandErrors.RunAsync(async () =>
+        {
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+            builder.Configuration.AddEnvironmentVariables("VISAGE_");
+            builder.Services.AddVisageLibraries(longRunning: true);
+            builder.Services.AddVisageServer("Server");
+            await using var app = builder.Build();
+            app.UseVisageServer();
+            app.MapVisageEndpoints();
+            try
+            {
+                await app.StartVisageAsync(cancellationToken);
+            }
+            catch (OptionsValidationException ex)
+            {
+                await Console.Error.WriteLineAsync($"error: invalid configuration: {string.Join(" ", ex.Failures)}");
+                return ExitCodes.Configuration;
+            }
+
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            AnsiConsole.MarkupLineInterpolated($"Visage is serving {string.Join(", ", addresses)} (readiness: /health/ready). Ctrl-C stops it.");
+            AnsiConsole.MarkupLineInterpolated($"certificate SHA-256 {CertificateFingerprint(app.Services)} (pin it in clients, or set Server__CertificateFile to your CA's)");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl-C or SIGTERM: stop accepting, finish what is in flight, then the host closes the audit log and the store.
+            }
+
+            await app.StopAsync(CancellationToken.None);
+            AnsiConsole.MarkupLine("stopped.");
+            return ExitCodes.Success;
+        }));
+        return serve;
+    }
+
+    private static string CertificateFingerprint(IServiceProvider services)
+    {
+        var server = services.GetRequiredService<IOptions<Server.Hosting.ServerOptions>>().Value;
+        var path = server.CertificateFile is { Length: > 0 } file ? file : Path.Combine(services.GetRequiredService<IOptions<StorageOptions>>().Value.ResolveDataDirectory(), "server.pfx");
+        using var certificate = X509CertificateLoader.LoadPkcs12FromFile(path, server.CertificatePassword);
+        return Convert.ToHexStringLower(SHA256.HashData(certificate.RawData));
+    }
+}

@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.RegularExpressions;
+
+namespace Visage.Cli.Tests;
+
+/// <summary><c>visage serve</c> as a person runs it: zero configuration, HTTPS with its own certificate, ready, and a clean stop on SIGINT.</summary>
+public sealed partial class ServeCommandTests : IDisposable
+{
+    private readonly DirectoryInfo directory = Directory.CreateTempSubdirectory("visage-serve-");
+
+    public void Dispose() => directory.Delete(recursive: true);
+
+    [Fact]
+    public async Task Serve_PrintsItsAddressAndCertificate_AnswersReady_AndStopsCleanlyOnSigint()
+    {
+        var start = VisageProcess.StartInfo(directory.FullName, "serve");
+        start.Environment["VISAGE_Server__HttpsPort"] = "0";
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var printed = new List<string>();
+        Uri? address = null;
+        string? fingerprint = null;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (fingerprint is null && await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        {
+            printed.Add(line);
+            if (Serving().Match(line) is { Success: true } served)
+            {
+                address = new Uri(served.Groups[1].Value);
+            }
+
+            fingerprint = Fingerprint().Match(line) is { Success: true } pinned ? pinned.Groups[1].Value : null;
+        }
+
+        if (address is null || fingerprint is null)
+        {
+            // Only now wait for the process's error output: it ends when the process does.
+            process.Kill();
+            Assert.Fail(string.Join('\n', printed) + await error);
+        }
+
+        using (var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, certificate, _, _) => certificate is not null && Convert.ToHexStringLower(SHA256.HashData(certificate.RawData)) == fingerprint })
+        using (var client = new HttpClient(handler) { BaseAddress = address })
+        using (var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Contains("\"status\":\"ready\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using (var interrupt = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await interrupt.WaitForExitAsync();
+        }
+
+        await process.WaitForExitAsync(timeout.Token);
+        var rest = await process.StandardOutput.ReadToEndAsync();
+        Assert.True(process.ExitCode == 0, rest + await error);
+        Assert.DoesNotContain("Exception", await error, StringComparison.Ordinal);
+        Assert.Contains("stopped.", rest, StringComparison.Ordinal);
+        using var certificate = X509CertificateLoader.LoadPkcs12FromFile(Path.Combine(directory.FullName, "server.pfx"), null);
+        Assert.Equal(fingerprint, Convert.ToHexStringLower(SHA256.HashData(certificate.RawData)));
+        // The server held the audit writer and released it on the way out: a command can write again.
+        var verify = await VisageProcess.RunAsync(directory.FullName, "audit", "verify");
+        Assert.True(verify.ExitCode == 0, verify.Output);
+    }
+
+    [GeneratedRegex(@"Visage is serving (https://[^ ,]+)")]
+    private static partial Regex Serving();
+
+    [GeneratedRegex("certificate SHA-256 ([0-9a-f]{64})")]
+    private static partial Regex Fingerprint();
+}
