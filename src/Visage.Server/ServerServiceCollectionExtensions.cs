@@ -34,6 +34,7 @@ public static class ServerServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ServerOptions>>(new ServerOptionsValidation(configurationSection)));
         services.TryAddSingleton(TimeProvider.System);
         services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemMapping>();
         services.AddHsts(hsts =>
         {
             hsts.MaxAge = TimeSpan.FromDays(365);

@@ -63,9 +63,9 @@ internal sealed class ServerHarness : IAsyncDisposable
         return app;
     }
 
-    public static async Task<ServerHarness> StartAsync(string dataDirectory)
+    public static async Task<ServerHarness> StartAsync(string dataDirectory, Action<WebApplication>? mapMore = null)
     {
-        var app = Build(dataDirectory);
+        var app = Build(dataDirectory, mapMore);
         await app.StartVisageAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new ServerHarness(app, new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal)), dataDirectory);

@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+using Visage.Audit;
+using Visage.Workflows.PurposeApprovals;
+using Visage.Workflows.Recognition;
+
+namespace Visage.Server.Http;
+
+/// <summary>
+/// The one mapping from exceptions to RFC 7807 answers. A workflow refusal keeps its reason code (problem type and a
+/// <c>reason</c> member) and its kind decides the status (400, 404, 403); an audit log that cannot be written is 503
+/// ("nothing was done"); anything else is a fault of Visage: 500 with a correlation id, no detail, and only the
+/// exception's type in the log (messages may carry input).
+/// </summary>
+internal sealed partial class ProblemMapping(IProblemDetailsService problems, ILogger<ProblemMapping> logger) : IExceptionHandler
+{
+    public const string TypePrefix = "urn:visage:problem:";
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        ArgumentNullException.ThrowIfNull(exception);
+        var (status, code, detail) = exception switch
+        {
+            WorkflowRefusedException refused => (refused.Kind switch
+            {
+                RefusalKind.NotFound => StatusCodes.Status404NotFound,
+                RefusalKind.NotPermitted => StatusCodes.Status403Forbidden,
+                _ => StatusCodes.Status400BadRequest,
+            }, refused.Code, refused.Message),
+            PurposeNotApprovedException notApproved => (StatusCodes.Status403Forbidden, PurposeNotApprovedException.Code, notApproved.Message),
+            BadHttpRequestException bad => (bad.StatusCode, "bad-request", "The request could not be read (size, format or encoding)."),
+            AuditUnavailableException => (StatusCodes.Status503ServiceUnavailable, "audit-unavailable", "The audit log cannot be written, so nothing was done."),
+            _ => (StatusCodes.Status500InternalServerError, "internal", (string?)null),
+        };
+
+        var problem = new ProblemDetails { Status = status, Type = TypePrefix + code, Title = code, Detail = detail };
+        problem.Extensions["reason"] = code;
+        if (status >= StatusCodes.Status500InternalServerError)
+        {
+            var correlationId = Guid.NewGuid().ToString("N")[..12];
+            problem.Extensions["correlationId"] = correlationId;
+            Fault(logger, exception.GetType().Name, correlationId);
+        }
+
+        httpContext.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem });
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "request failed: {ExceptionType} (correlation id {CorrelationId})")]
+    private static partial void Fault(ILogger logger, string exceptionType, string correlationId);
+}
