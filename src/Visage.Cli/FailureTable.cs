@@ -48,6 +48,7 @@ internal static class FailureTable
         new(typeof(ConsentNoticeException), "notice-refused", ExitCodes.BadInput),
         new(typeof(PublicKeyFileException), "public-key", ExitCodes.BadInput),
         new(typeof(SubjectListException), "subject-list", ExitCodes.BadInput),
+        new(typeof(Visage.Server.Hosting.ServerStartException), "server-start", ExitCodes.Configuration),
         // Paths are not repeated: a folder or file name can carry a patient's name.
         new(typeof(FileNotFoundException), "file-not-found", ExitCodes.BadInput, _ => "a file given was not found (its path is not shown)."),
         new(typeof(DirectoryNotFoundException), "folder-not-found", ExitCodes.BadInput, _ => "a folder given was not found (its path is not shown)."),

@@ -1,5 +1,10 @@
 using System.Net;
 using System.Security.Authentication;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.HttpsPolicy;
@@ -42,7 +47,12 @@ public static class ServerServiceCollectionExtensions
             // Sent on every HTTPS answer, loopback included: the default leaves localhost out.
             hsts.ExcludedHosts.Clear();
         });
-        services.AddOptions<KestrelServerOptions>().Configure<IOptions<ServerOptions>, IOptions<StorageOptions>, TimeProvider>(ConfigureKestrel);
+        services.TryAddSingleton<ServerCertificate>();
+        services.AddOptions<KestrelServerOptions>().Configure(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+        });
         return services;
     }
 
@@ -69,20 +79,46 @@ public static class ServerServiceCollectionExtensions
     /// Starts the server once every endpoint is known to declare its permission and audit action (or anonymity); an
     /// undeclared one stops start-up before anything listens. Hosts start Visage only through this.
     /// </summary>
-    public static Task StartVisageAsync(this WebApplication app, CancellationToken cancellationToken = default)
+    /// <exception cref="ServerStartException">The port is in use, or the certificate cannot be read.</exception>
+    public static async Task StartVisageAsync(this WebApplication app, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(app);
         EndpointDeclarationCheck.Verify(app);
-        return app.StartAsync(cancellationToken);
+        // The endpoints are added here, not in the options' set-up (which runs when the host is built, before any
+        // setting is validated): reading the options validates them, and a certificate that cannot be read stops start-up.
+        var options = app.Services.GetRequiredService<IOptions<ServerOptions>>().Value;
+        try
+        {
+            Listen(app.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value, options, app.Services.GetRequiredService<ServerCertificate>().Certificate);
+            await app.StartAsync(cancellationToken);
+        }
+        catch (IOException ex) when (ex.InnerException is AddressInUseException)
+        {
+            throw new ServerStartException("The HTTPS port (Server:HttpsPort) or the loopback HTTP port is already in use by another program; choose another or stop that one.", ex);
+        }
+        catch (CryptographicException ex)
+        {
+            throw new ServerStartException("The certificate (Server:CertificateFile) could not be read as PKCS#12 with the password given (Server:CertificatePassword); its path is not shown.", ex);
+        }
     }
 
-    private static void ConfigureKestrel(KestrelServerOptions kestrel, IOptions<ServerOptions> server, IOptions<StorageOptions> storage, TimeProvider time)
+    /// <summary>
+    /// Console logging for a server: one line an entry, exceptions by type only (their text can carry request input);
+    /// framework chatter below warnings left out.
+    /// </summary>
+    public static ILoggingBuilder AddVisageServerConsole(this ILoggingBuilder logging)
     {
-        var options = server.Value;
+        ArgumentNullException.ThrowIfNull(logging);
+        logging.ClearProviders();
+        logging.AddConsole(console => console.FormatterName = ServerConsoleFormatter.Name);
+        logging.AddConsoleFormatter<ServerConsoleFormatter, ConsoleFormatterOptions>();
+        logging.AddFilter("Microsoft", LogLevel.Warning);
+        return logging;
+    }
+
+    private static void Listen(KestrelServerOptions kestrel, ServerOptions options, X509Certificate2 certificate)
+    {
         var address = IPAddress.Parse(options.Address);
-        var certificate = ServerCertificate.Load(options, storage.Value.ResolveDataDirectory(), time);
-        kestrel.AddServerHeader = false;
-        kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
         kestrel.Listen(address, options.HttpsPort, listen => listen.UseHttps(certificate, https => https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13));
         if (options.LoopbackHttpPort > 0)
         {

@@ -67,6 +67,38 @@ public sealed partial class ServeCommandTests : IDisposable
         Assert.True(verify.ExitCode == 0, verify.Output);
     }
 
+    [Fact]
+    public async Task Serve_OnAPortInUse_IsExit3_NamingTheSetting_WithoutAStackTrace()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var start = VisageProcess.StartInfo(directory.FullName, "serve");
+        start.Environment["VISAGE_Server__HttpsPort"] = ((IPEndPoint)taken.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var (exitCode, output) = await VisageProcess.RunAsync(start);
+
+        Assert.True(exitCode == 3, output);
+        Assert.Contains("Server:HttpsPort", CliOutput.Unwrapped(output), StringComparison.Ordinal);
+        Assert.False(CliOutput.HasStackTrace(output), output);
+    }
+
+    [Fact]
+    public async Task Serve_WithACertificateFileThatIsNotPkcs12_IsExit3_WithoutItsPathOrAStackTrace()
+    {
+        var file = Path.Combine(directory.FullName, "patient-jane-doe.pfx");
+        await File.WriteAllTextAsync(file, "not a certificate");
+        var start = VisageProcess.StartInfo(directory.FullName, "serve");
+        start.Environment["VISAGE_Server__HttpsPort"] = "0";
+        start.Environment["VISAGE_Server__CertificateFile"] = file;
+
+        var (exitCode, output) = await VisageProcess.RunAsync(start);
+
+        Assert.True(exitCode == 3, output);
+        Assert.Contains("Server:CertificateFile", CliOutput.Unwrapped(output), StringComparison.Ordinal);
+        Assert.DoesNotContain("jane", output, StringComparison.OrdinalIgnoreCase);
+        Assert.False(CliOutput.HasStackTrace(output), output);
+    }
+
     [GeneratedRegex(@"Visage is serving (https://[^ ,]+)")]
     private static partial Regex Serving();
 

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -9,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
 using Visage.Server;
-using Visage.Storage;
+using Visage.Server.Hosting;
 
 namespace Visage.Cli.Commands;
 
@@ -26,6 +24,7 @@ internal static class ServeCommand
         {
             var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
             builder.Configuration.AddEnvironmentVariables("VISAGE_");
+            builder.Logging.AddVisageServerConsole();
             builder.Services.AddVisageLibraries(longRunning: true);
             builder.Services.AddVisageServer("Server");
             await using var app = builder.Build();
@@ -43,7 +42,7 @@ internal static class ServeCommand
 
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
             AnsiConsole.MarkupLineInterpolated($"Visage is serving {string.Join(", ", addresses)} (readiness: /health/ready). Ctrl-C stops it.");
-            AnsiConsole.MarkupLineInterpolated($"certificate SHA-256 {CertificateFingerprint(app.Services)} (pin it in clients, or set Server__CertificateFile to your CA's)");
+            AnsiConsole.MarkupLineInterpolated($"certificate SHA-256 {app.Services.GetRequiredService<ServerCertificate>().Sha256Fingerprint} (pin it in clients, or set Server__CertificateFile to your CA's)");
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken);
@@ -58,13 +57,5 @@ internal static class ServeCommand
             return ExitCodes.Success;
         }));
         return serve;
-    }
-
-    private static string CertificateFingerprint(IServiceProvider services)
-    {
-        var server = services.GetRequiredService<IOptions<Server.Hosting.ServerOptions>>().Value;
-        var path = server.CertificateFile is { Length: > 0 } file ? file : Path.Combine(services.GetRequiredService<IOptions<StorageOptions>>().Value.ResolveDataDirectory(), "server.pfx");
-        using var certificate = X509CertificateLoader.LoadPkcs12FromFile(path, server.CertificatePassword);
-        return Convert.ToHexStringLower(SHA256.HashData(certificate.RawData));
     }
 }

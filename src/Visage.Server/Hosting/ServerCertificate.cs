@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Options;
 using Visage.Protection;
+using Visage.Storage;
 
 namespace Visage.Server.Hosting;
 
@@ -9,13 +11,28 @@ namespace Visage.Server.Hosting;
 /// localhost made on first run into the data directory (0600, like the key file) and reused until it nears expiry.
 /// Clients pin it or a site replaces it with one from its own CA (docs/operations.md).
 /// </summary>
-internal static class ServerCertificate
+public sealed class ServerCertificate(IOptions<ServerOptions> server, IOptions<StorageOptions> storage, TimeProvider time) : IDisposable
 {
     public const string FileName = "server.pfx";
     private static readonly TimeSpan Validity = TimeSpan.FromDays(365);
     private static readonly TimeSpan RenewBefore = TimeSpan.FromDays(30);
+    private readonly Lazy<X509Certificate2> loaded = new(() => Load(server.Value, storage.Value.ResolveDataDirectory(), time));
 
-    public static X509Certificate2 Load(ServerOptions options, string dataDirectory, TimeProvider time)
+    /// <summary>The certificate served, loaded (or made) on first use.</summary>
+    public X509Certificate2 Certificate => loaded.Value;
+
+    /// <summary>SHA-256 of the certificate, lower-case hex: what a client pins.</summary>
+    public string Sha256Fingerprint => Convert.ToHexStringLower(SHA256.HashData(Certificate.RawData));
+
+    public void Dispose()
+    {
+        if (loaded.IsValueCreated)
+        {
+            loaded.Value.Dispose();
+        }
+    }
+
+    internal static X509Certificate2 Load(ServerOptions options, string dataDirectory, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.CertificateFile is { Length: > 0 } configured)

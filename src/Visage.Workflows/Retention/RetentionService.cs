@@ -18,25 +18,28 @@ internal sealed class RetentionService(RetentionRun run, IOptions<RetentionOptio
         }
 
         using var timer = new PeriodicTimer(options.Value.Interval);
-        do
+        try
         {
-            try
+            do
             {
-                var report = await run.RunAsync(System, stoppingToken);
-                RetentionLog.Ran(logger, report.RunId, report.Certificates.Count);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
+                try
+                {
+                    var report = await run.RunAsync(System, stoppingToken);
+                    RetentionLog.Ran(logger, report.RunId, report.Certificates.Count);
+                }
 #pragma warning disable CA1031 // A failed run is logged (no PHI: the type only) and tried again at the next tick.
-            catch (Exception ex)
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
 #pragma warning restore CA1031
-            {
-                RetentionLog.Failed(logger, ex.GetType().Name);
+                {
+                    RetentionLog.Failed(logger, ex.GetType().Name);
+                }
             }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The host is stopping (or never started): nothing to report.
+        }
     }
 }
 
