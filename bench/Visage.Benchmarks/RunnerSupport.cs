@@ -51,4 +51,25 @@ internal static class RunnerSupport
             command.Parameters[i].Value = values[i];
         }
     }
+
+    /// <summary>Sealed subjects and their templates written straight to the tables in one transaction (set-up, not measured).</summary>
+    public static async Task InsertSealedAsync(Visage.Storage.VisageDatabase database, IEnumerable<(Visage.Storage.SubjectKeyRecord Subject, IReadOnlyList<Visage.Storage.TemplateRecord> Templates)> rows)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var subject = Prepare(connection, transaction, "INSERT INTO subjects (id, key_id, kek_version, wrapped_key, created_ms) VALUES (@p1, @p2, @p3, @p4, @p5);", 5);
+        await using var template = Prepare(connection, transaction, "INSERT INTO templates (id, subject_id, purposes, transform_version, model_version, created_ms, ciphertext) VALUES (@p1, @p2, @p3, @p4, @p5, @p6, @p7);", 7);
+        foreach (var (s, templates) in rows)
+        {
+            Bind(subject, s.SubjectId, s.KeyId, s.WrappedKey.KeyVersion, s.WrappedKey.Blob, s.Created.ToUnixTimeMilliseconds());
+            await subject.ExecuteNonQueryAsync();
+            foreach (var t in templates)
+            {
+                Bind(template, t.Id, t.SubjectId, (int)t.Purposes, t.TransformVersion, t.ModelVersion, t.Created.ToUnixTimeMilliseconds(), t.Ciphertext);
+                await template.ExecuteNonQueryAsync();
+            }
+        }
+
+        await transaction.CommitAsync();
+    }
 }

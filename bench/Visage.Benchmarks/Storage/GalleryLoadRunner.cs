@@ -115,30 +115,13 @@ internal static class GalleryLoadRunner
             }
             else
             {
-                await InsertAsync(database, rows);
+                await InsertSealedAsync(database, rows.Select(r => (r.Subject, (IReadOnlyList<TemplateRecord>)[r.Template])));
             }
 
             Console.Error.Write($"\rfilled {start + count:N0} / {size:N0}");
         }
 
         Console.Error.WriteLine();
-    }
-
-    private static async Task InsertAsync(VisageDatabase database, (SubjectKeyRecord Subject, TemplateRecord Template)[] rows)
-    {
-        await using var connection = await database.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using var subject = Prepare(connection, transaction, "INSERT INTO subjects (id, key_id, kek_version, wrapped_key, created_ms) VALUES (@p1, @p2, @p3, @p4, @p5);", 5);
-        await using var template = Prepare(connection, transaction, "INSERT INTO templates (id, subject_id, purposes, transform_version, model_version, created_ms, ciphertext) VALUES (@p1, @p2, @p3, @p4, @p5, @p6, @p7);", 7);
-        foreach (var (s, t) in rows)
-        {
-            Bind(subject, s.SubjectId, s.KeyId, s.WrappedKey.KeyVersion, s.WrappedKey.Blob, s.Created.ToUnixTimeMilliseconds());
-            await subject.ExecuteNonQueryAsync();
-            Bind(template, t.Id, t.SubjectId, (int)t.Purposes, t.TransformVersion, t.ModelVersion, t.Created.ToUnixTimeMilliseconds(), t.Ciphertext);
-            await template.ExecuteNonQueryAsync();
-        }
-
-        await transaction.CommitAsync();
     }
 
     private static async Task CopyAsync(VisageDatabase database, (SubjectKeyRecord Subject, TemplateRecord Template)[] rows)

@@ -356,31 +356,11 @@ internal static class CheckInLatencyRunner
                 System.Security.Cryptography.CryptographicOperations.ZeroMemory(dataKey);
             });
 
-            await InsertAsync(store.Database, sealedRows);
+            await InsertSealedAsync(store.Database, sealedRows.Select(r => (r.Item1, (IReadOnlyList<TemplateRecord>)r.Item2)));
             Console.Error.Write($"\rsealed and stored {start + count:N0} / {subjects.Length:N0} subjects");
         }
 
         Console.Error.WriteLine();
-    }
-
-    private static async Task InsertAsync(VisageDatabase database, (SubjectKeyRecord Subject, TemplateRecord[] Templates)[] rows)
-    {
-        await using var connection = await database.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using var subject = Prepare(connection, transaction, "INSERT INTO subjects (id, key_id, kek_version, wrapped_key, created_ms) VALUES (@p1, @p2, @p3, @p4, @p5);", 5);
-        await using var template = Prepare(connection, transaction, "INSERT INTO templates (id, subject_id, purposes, transform_version, model_version, created_ms, ciphertext) VALUES (@p1, @p2, @p3, @p4, @p5, @p6, @p7);", 7);
-        foreach (var (s, templates) in rows)
-        {
-            Bind(subject, s.SubjectId, s.KeyId, s.WrappedKey.KeyVersion, s.WrappedKey.Blob, s.Created.ToUnixTimeMilliseconds());
-            await subject.ExecuteNonQueryAsync();
-            foreach (var t in templates)
-            {
-                Bind(template, t.Id, t.SubjectId, (int)t.Purposes, t.TransformVersion, t.ModelVersion, t.Created.ToUnixTimeMilliseconds(), t.Ciphertext);
-                await template.ExecuteNonQueryAsync();
-            }
-        }
-
-        await transaction.CommitAsync();
     }
 
     /// <summary>A kiosk camera's frame: the photo scaled to at most 640 px on its long side, JPEG quality 90.</summary>

@@ -31,4 +31,18 @@ public static class DbCommandExtensions
     public static void AddText(this DbCommand command, string name, string? value) => command.AddTyped(name, DbType.String, value);
 
     public static void AddBytes(this DbCommand command, string name, byte[]? value) => command.AddTyped(name, DbType.Binary, value);
+
+    /// <summary>The first column of every row, as ids.</summary>
+    public static async Task<List<Guid>> ReadGuidsAsync(this DbCommand command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var ids = new List<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+
+        return ids;
+    }
 }

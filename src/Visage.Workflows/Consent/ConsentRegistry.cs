@@ -152,18 +152,16 @@ public sealed class ConsentRegistry(ProtectedStoreLifetime store, AuditLog log, 
     }
 
     /// <summary>
-    /// Refuses (typed, for the caller to audit) unless a consent in force covers <paramref name="purpose"/>: none ever
-    /// given, the last one expired or withdrawn, or it does not name the purpose.
+    /// The consent in force, or a typed refusal (for the caller to audit) saying why there is none: never given, the last
+    /// one expired, or withdrawn.
     /// </summary>
-    public async Task<ConsentRecord> EnsureCoversAsync(Guid personId, Purposes purpose, CancellationToken cancellationToken = default)
+    public async Task<ConsentRecord> RequireInForceAsync(Guid personId, CancellationToken cancellationToken = default)
     {
         var now = Now();
         var history = await HistoryAsync(personId, cancellationToken);
         if (history.LastOrDefault(c => c.InForceAt(now)) is { } inForce)
         {
-            return inForce.Purposes.HasFlag(purpose)
-                ? inForce
-                : throw new WorkflowRefusedException(RefusalCodes.ConsentDoesNotCover, RefusalKind.NotPermitted, $"The person's consent does not cover {purpose.ToCode()}; offer the alternative (staff ID check).");
+            return inForce;
         }
 
         throw history.Count == 0
@@ -172,6 +170,22 @@ public sealed class ConsentRegistry(ProtectedStoreLifetime store, AuditLog log, 
                 ? new WorkflowRefusedException(RefusalCodes.ConsentExpired, RefusalKind.NotPermitted, "The person's consent has expired; offer the alternative (staff ID check) and a renewed consent.")
                 : new WorkflowRefusedException(RefusalCodes.ConsentWithdrawn, RefusalKind.NotPermitted, "The person has withdrawn consent; offer the alternative (staff ID check).");
     }
+
+    /// <summary>
+    /// Refuses (typed, for the caller to audit) unless a consent in force covers <paramref name="purpose"/>: see
+    /// <see cref="RequireInForceAsync"/>, or it does not name the purpose.
+    /// </summary>
+    public async Task<ConsentRecord> EnsureCoversAsync(Guid personId, Purposes purpose, CancellationToken cancellationToken = default)
+    {
+        var inForce = await RequireInForceAsync(personId, cancellationToken);
+        return inForce.Purposes.HasFlag(purpose)
+            ? inForce
+            : throw new WorkflowRefusedException(RefusalCodes.ConsentDoesNotCover, RefusalKind.NotPermitted, $"The person's consent does not cover {purpose.ToCode()}; offer the alternative (staff ID check).");
+    }
+
+    /// <summary>Filters 1:N candidates to those whose consent in force covers the purpose now (a gallery entry may outlive its consent until retention runs).</summary>
+    internal async Task<bool> CoversAsync(Guid personId, Purposes purpose, CancellationToken cancellationToken) =>
+        (await InForceAsync(personId, cancellationToken))?.Purposes.HasFlag(purpose) == true;
 
     /// <summary>
     /// Inside an enrolment's transaction: refuses (rolling it back) unless <paramref name="consent"/> is still the one in
@@ -193,12 +207,6 @@ public sealed class ConsentRegistry(ProtectedStoreLifetime store, AuditLog log, 
         }
     }
 
-    /// <summary>Filters 1:N candidates to those whose consent in force covers the purpose now (a gallery entry may outlive its consent until retention runs).</summary>
-    internal async Task<bool> CoversAsync(Guid personId, Purposes purpose, CancellationToken cancellationToken)
-    {
-        var now = Now();
-        return (await HistoryAsync(personId, cancellationToken)).LastOrDefault(c => c.InForceAt(now)) is { } c && c.Purposes.HasFlag(purpose);
-    }
 
     /// <summary>Ends every consent past its expiry and shreds its person's biometric data (retention), returning the certificates.</summary>
     internal async Task<IReadOnlyList<DeletionCertificateRecord>> EndExpiredAsync(AuditActor actor, CancellationToken cancellationToken)

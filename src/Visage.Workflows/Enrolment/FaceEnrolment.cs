@@ -48,7 +48,7 @@ public sealed class FaceEnrolment(
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(captures);
         var subject = personId.ToString();
-        var (consent, probes, checkDuplicates) = await RefusalAudit.CheckAsync(log, actor, Action, Purposes.Operations, subject, inspector.ModelVersion, async () =>
+        var (consent, probes, checkDuplicates, cleared) = await RefusalAudit.CheckAsync(log, actor, Action, Purposes.Operations, subject, inspector.ModelVersion, async () =>
         {
             if (captures.Count is 0 or > MaxImages)
             {
@@ -56,11 +56,17 @@ public sealed class FaceEnrolment(
             }
 
             await people.RequireAsync(personId, cancellationToken);
-            var consent = await consents.InForceAsync(personId, cancellationToken) ?? await RefuseWithoutConsentAsync(personId, cancellationToken);
-            if (clearedDuplicateReview is { } reviewId
-                && (await reviews.GetAsync(reviewId, cancellationToken) is not { Kind: ReviewKind.Duplicate, Status: ReviewStatus.Rejected } cleared || cleared.ClaimedSubject != personId))
+            var consent = await consents.RequireInForceAsync(personId, cancellationToken);
+            // A reviewer who found this person is not the one(s) a suspicion named clears those people only, not the check.
+            HashSet<Guid> cleared = [];
+            if (clearedDuplicateReview is { } reviewId)
             {
-                throw new WorkflowRefusedException(RefusalCodes.UnknownReviewItem, RefusalKind.NotFound, "The review named is not a rejected duplicate suspicion about this person.");
+                if (await reviews.GetAsync(reviewId, cancellationToken) is not { Kind: ReviewKind.Duplicate, Status: ReviewStatus.Rejected } review || review.ClaimedSubject != personId)
+                {
+                    throw new WorkflowRefusedException(RefusalCodes.UnknownReviewItem, RefusalKind.NotFound, "The review named is not a rejected duplicate suspicion about this person.");
+                }
+
+                cleared = review.Candidates.Select(c => c.SubjectId).ToHashSet();
             }
 
             var inspected = new List<InspectedCapture>(captures.Count);
@@ -77,11 +83,8 @@ public sealed class FaceEnrolment(
             }
 
             var approved = (await purposes.ListAsync(cancellationToken)).Any(p => p.Purpose == Purposes.DuplicateDetection && p.Approved);
-            return (consent, inspected, approved);
+            return (consent, inspected, approved, cleared);
         });
-
-        // A reviewer who found this person is not the one(s) a suspicion named clears those people only, not the check.
-        var cleared = clearedDuplicateReview is { } clearedId ? (await reviews.GetAsync(clearedId, cancellationToken))!.Candidates.Select(c => c.SubjectId).ToHashSet() : [];
 
         await using var operation = await AuditedOperation.BeginAsync(log, actor, Action, Purposes.Operations, subject, inspector.ModelVersion, $"{probes.Count} images; consent {consent.Id:N}", cancellationToken);
         if (checkDuplicates)
@@ -131,12 +134,5 @@ public sealed class FaceEnrolment(
         await people.TouchAsync(personId, cancellationToken);
         await operation.SucceededAsync(string.Create(CultureInfo.InvariantCulture, $"enrolled; {templates.Count} templates; purposes {ConsentCodes.PurposeList(consent.Purposes)}{(checkDuplicates ? string.Empty : "; duplicate check not run")}"));
         return new EnrolmentResult(EnrolmentOutcome.Enrolled, templates.Count, null, [], inspector.ModelVersion);
-    }
-
-    private async Task<ConsentRecord> RefuseWithoutConsentAsync(Guid personId, CancellationToken cancellationToken)
-    {
-        // Any purpose: EnsureCoversAsync throws the precise reason (never given, expired, withdrawn).
-        await consents.EnsureCoversAsync(personId, Purposes.CheckIn, cancellationToken);
-        throw new WorkflowRefusedException(RefusalCodes.NoConsent, RefusalKind.NotPermitted, "The person has no consent in force; record one before enrolling.");
     }
 }

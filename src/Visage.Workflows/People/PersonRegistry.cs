@@ -115,7 +115,7 @@ public sealed partial class PersonRegistry(ProtectedStoreLifetime store, AuditLo
                 command.AddParameter(string.Create(CultureInfo.InvariantCulture, $"@p{i}"), chunk[i]);
             }
 
-            known.UnionWith(await ReadIdsAsync(command, cancellationToken));
+            known.UnionWith(await command.ReadGuidsAsync(cancellationToken));
         }
 
         return ids.Where(id => !known.Contains(id)).ToList();
@@ -184,7 +184,7 @@ public sealed partial class PersonRegistry(ProtectedStoreLifetime store, AuditLo
             ORDER BY p.id;
             """;
         command.AddInt64("@cutoff", cutoff.ToUnixTimeMilliseconds());
-        return await ReadIdsAsync(command, cancellationToken);
+        return await command.ReadGuidsAsync(cancellationToken);
     }
 
     /// <summary>
@@ -203,19 +203,7 @@ public sealed partial class PersonRegistry(ProtectedStoreLifetime store, AuditLo
             ORDER BY p.id;
             """;
         command.AddInt64("@now", now.ToUnixTimeMilliseconds());
-        return await ReadIdsAsync(command, cancellationToken);
-    }
-
-    private static async Task<List<Guid>> ReadIdsAsync(DbCommand command, CancellationToken cancellationToken)
-    {
-        var ids = new List<Guid>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            ids.Add(reader.GetGuid(0));
-        }
-
-        return ids;
+        return await command.ReadGuidsAsync(cancellationToken);
     }
 
     private static async Task InsertAsync(DbTransaction transaction, Guid id, PersonKind kind, byte[]? mrnHash, Guid envelope, string by, DateTimeOffset created, CancellationToken cancellationToken)

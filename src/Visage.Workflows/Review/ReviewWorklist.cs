@@ -220,14 +220,7 @@ public sealed class ReviewWorklist(ProtectedStoreLifetime store, AuditLog log, T
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT id FROM review_items WHERE probe_until_ms IS NOT NULL AND probe_until_ms <= @now ORDER BY seq;";
         command.AddInt64("@now", Now().ToUnixTimeMilliseconds());
-        var ids = new List<Guid>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            ids.Add(reader.GetGuid(0));
-        }
-
-        return ids;
+        return await command.ReadGuidsAsync(cancellationToken);
     }
 
     /// <summary>
