@@ -62,18 +62,14 @@ internal static class ReviewCommand
             var target = parse.GetValue(probeOut);
             ReviewItem item;
             byte[]? probe = null;
-            if (target is null)
+            if (target is null && await worklist.GetAsync(parse.GetValue(id), cancellationToken) is { } found)
             {
-                if (await worklist.GetAsync(parse.GetValue(id), cancellationToken) is not { } found)
-                {
-                    AnsiConsole.MarkupLine("[red]error:[/] no review item has this id");
-                    return ExitCodes.NotFound;
-                }
-
+                // Ids, scores and the decision only: the probe is opened (and audited) with --probe-out.
                 item = found;
             }
             else
             {
+                // An unknown id ends here too: refused with its reason code (exit 9) and audited.
                 (item, probe) = await worklist.ShowAsync(actor, parse.GetValue(id), cancellationToken);
             }
 
