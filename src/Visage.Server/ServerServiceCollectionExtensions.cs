@@ -13,7 +13,10 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Http;
+using Visage.Server.Access;
 using Visage.Server.Endpoints;
+using Visage.Server.Identity;
 using Visage.Server.Health;
 using Visage.Server.Hosting;
 using Visage.Server.Http;
@@ -39,6 +42,8 @@ public static class ServerServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ServerOptions>>(new ServerOptionsValidation(configurationSection)));
         services.TryAddSingleton(TimeProvider.System);
         services.AddProblemDetails();
+        // Enums travel as their names ("accepted", not 0): integrators read them, and a reordered enum must not change meaning.
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower)));
         services.AddExceptionHandler<ProblemMapping>();
         services.AddHsts(hsts =>
         {
@@ -48,6 +53,19 @@ public static class ServerServiceCollectionExtensions
             hsts.ExcludedHosts.Clear();
         });
         services.TryAddSingleton<ServerCertificate>();
+        services.AddOptions<IdentityOptions>().BindConfiguration(configurationSection + ":Identity").ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<IdentityTables>();
+        services.TryAddSingleton<StaffSessions>();
+        services.TryAddSingleton<StaffAccounts>();
+        services.TryAddSingleton<ApiKeys>();
+        services.TryAddSingleton<RoleElevations>();
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.OnRejected = RateLimits.RejectAsync;
+            limiter.GlobalLimiter = RateLimits.PerClient();
+            limiter.AddPolicy(IdentityApi.SignInLimit, RateLimits.SignIns);
+        });
         services.AddOptions<KestrelServerOptions>().Configure(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -64,14 +82,18 @@ public static class ServerServiceCollectionExtensions
         app.UseStatusCodePages();
         app.UseHsts();
         app.UseMiddleware<SecurityHeaders>();
+        app.UseMiddleware<CredentialResolver>();
+        app.UseRateLimiter();
+        app.UseMiddleware<AccessGate>();
         return app;
     }
 
-    /// <summary>Every Visage endpoint; so far the health probes.</summary>
+    /// <summary>Every Visage endpoint: the health probes and the API under <c>/api/v1</c>.</summary>
     public static IEndpointRouteBuilder MapVisageEndpoints(this IEndpointRouteBuilder routes)
     {
         ArgumentNullException.ThrowIfNull(routes);
         routes.MapHealthEndpoints();
+        routes.MapIdentityEndpoints();
         return routes;
     }
 

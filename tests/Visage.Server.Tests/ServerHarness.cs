@@ -1,4 +1,6 @@
 using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -7,6 +9,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Visage.Audit;
 using Visage.Face;
+using Visage.Gallery;
+using Visage.Server.Access;
+using Visage.Server.Identity;
 using Visage.Server.Hosting;
 using Visage.Storage;
 using Visage.Workflows;
@@ -63,9 +68,9 @@ internal sealed class ServerHarness : IAsyncDisposable
         return app;
     }
 
-    public static async Task<ServerHarness> StartAsync(string dataDirectory, Action<WebApplication>? mapMore = null)
+    public static async Task<ServerHarness> StartAsync(string dataDirectory, Action<WebApplication>? mapMore = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var app = Build(dataDirectory, mapMore);
+        var app = Build(dataDirectory, mapMore, settings);
         await app.StartVisageAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new ServerHarness(app, new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal)), dataDirectory);
@@ -84,6 +89,41 @@ internal sealed class ServerHarness : IAsyncDisposable
 #pragma warning restore CA2000
         return new HttpClient(handler, disposeHandler: true) { BaseAddress = Address };
     }
+
+    public IServiceProvider Services => app.Services;
+
+    /// <summary>
+    /// A new staff account holding <paramref name="roles"/>, set up through a setup link and signed in over HTTPS with a
+    /// TOTP code: a client carrying its session as a bearer token.
+    /// </summary>
+    public async Task<HttpClient> StaffClientAsync(params string[] roles)
+    {
+        var userId = "staff-" + Guid.NewGuid().ToString("N")[..10];
+        var accounts = app.Services.GetRequiredService<StaffAccounts>();
+        var token = await accounts.IssueSetupLinkAsync(new AuditActor("test-admin", Roles.Administrator), userId, roles);
+        var setup = await accounts.CompleteSetupAsync(token, userId, StaffPassword);
+        var client = Client();
+        using var signIn = await client.PostAsJsonAsync(new Uri("/api/v1/session", UriKind.Relative), new SignInRequest(userId, StaffPassword, Totp(setup.TotpSecret), null));
+        signIn.EnsureSuccessStatusCode();
+        var session = await signIn.Content.ReadFromJsonAsync<SignedIn>();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", session!.Token);
+        return client;
+    }
+
+    /// <summary>A client carrying a new API key with <paramref name="roles"/>, scoped to <paramref name="purposes"/>.</summary>
+    public async Task<HttpClient> KeyClientAsync(Purposes purposes, params string[] roles)
+    {
+        var (_, token) = await app.Services.GetRequiredService<ApiKeys>().CreateAsync(new AuditActor("test-admin", Roles.Administrator), "test device", roles, purposes, 30);
+        var client = Client();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>The password every test account gets (never a default: each account is set up through its own link).</summary>
+    public const string StaffPassword = "correct horse battery staple";
+
+    /// <summary>The current TOTP code for a base32 seed, as an authenticator app would show it.</summary>
+    public static string Totp(string base32Secret) => new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes(base32Secret)).ComputeTotp(DateTime.UtcNow);
 
     public async ValueTask DisposeAsync()
     {

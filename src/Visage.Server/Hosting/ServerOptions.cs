@@ -20,4 +20,10 @@ public sealed class ServerOptions
 
     /// <summary>Plain HTTP on this port as well, allowed only when <see cref="Address"/> is a loopback address (a reverse proxy on the same host); 0: off.</summary>
     public int LoopbackHttpPort { get; set; }
+
+    /// <summary>Requests a minute one client may make (per API key, else per address) before 429; sign-in and set-up allow far fewer.</summary>
+    public int RequestsPerMinute { get; set; } = 1200;
+
+    /// <summary>Sign-in and set-up attempts a minute from one address.</summary>
+    public int SignInsPerMinute { get; set; } = 10;
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using Visage.Audit;
+using Visage.Server.Identity;
 using Visage.Workflows.PurposeApprovals;
 using Visage.Workflows.Recognition;
 
@@ -16,8 +17,6 @@ namespace Visage.Server.Http;
 /// </summary>
 internal sealed partial class ProblemMapping(IProblemDetailsService problems, ILogger<ProblemMapping> logger) : IExceptionHandler
 {
-    public const string TypePrefix = "urn:visage:problem:";
-
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
@@ -30,14 +29,19 @@ internal sealed partial class ProblemMapping(IProblemDetailsService problems, IL
                 RefusalKind.NotPermitted => StatusCodes.Status403Forbidden,
                 _ => StatusCodes.Status400BadRequest,
             }, refused.Code, refused.Message),
+            IdentityRefusedException identity => (identity.Status, identity.Code, identity.Message),
             PurposeNotApprovedException notApproved => (StatusCodes.Status403Forbidden, PurposeNotApprovedException.Code, notApproved.Message),
             BadHttpRequestException bad => (bad.StatusCode, "bad-request", "The request could not be read (size, format or encoding)."),
             AuditUnavailableException => (StatusCodes.Status503ServiceUnavailable, "audit-unavailable", "The audit log cannot be written, so nothing was done."),
             _ => (StatusCodes.Status500InternalServerError, "internal", (string?)null),
         };
 
-        var problem = new ProblemDetails { Status = status, Type = TypePrefix + code, Title = code, Detail = detail };
-        problem.Extensions["reason"] = code;
+        var problem = ProblemWriter.Create(status, code, detail);
+        if (exception is IdentityRefusedException { RetryAfter: { } wait })
+        {
+            httpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         if (status >= StatusCodes.Status500InternalServerError)
         {
             var correlationId = Guid.NewGuid().ToString("N")[..12];

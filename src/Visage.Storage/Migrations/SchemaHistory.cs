@@ -303,5 +303,117 @@ internal static class SchemaHistory
                     body text NOT NULL,
                     signature bytea NOT NULL);
                 """),
+        new(
+            6,
+            "staff accounts, sessions, API keys, role elevations",
+            // Secrets are kept only as hashes (passwords: Identity's PBKDF2 hasher; session, setup and API key tokens:
+            // SHA-256 of 256 random bits), except each account's TOTP seed and recovery codes, sealed in a key envelope of the
+            // account's own (secret_envelope, a row of subjects) so removing the account shreds them.
+            Sqlite: """
+                CREATE TABLE staff_accounts (
+                    user_id TEXT PRIMARY KEY,
+                    roles TEXT NOT NULL,
+                    password_hash TEXT,
+                    secret_envelope BLOB,
+                    totp_last_step INTEGER,
+                    mfa_confirmed INTEGER NOT NULL DEFAULT 0,
+                    failed_sign_ins INTEGER NOT NULL DEFAULT 0,
+                    locked_until_ms INTEGER,
+                    created_by TEXT NOT NULL,
+                    created_ms INTEGER NOT NULL,
+                    last_used_ms INTEGER,
+                    disabled_ms INTEGER,
+                    disabled_by TEXT);
+                CREATE TABLE staff_setup_links (
+                    token_hash BLOB PRIMARY KEY,
+                    user_id TEXT,
+                    roles TEXT NOT NULL,
+                    created_by TEXT NOT NULL,
+                    created_ms INTEGER NOT NULL,
+                    expires_ms INTEGER NOT NULL,
+                    used_ms INTEGER);
+                CREATE TABLE staff_sessions (
+                    token_hash BLOB PRIMARY KEY,
+                    user_id TEXT NOT NULL REFERENCES staff_accounts (user_id),
+                    created_ms INTEGER NOT NULL,
+                    last_seen_ms INTEGER NOT NULL,
+                    ended_ms INTEGER);
+                CREATE TABLE api_keys (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    secret_hash BLOB NOT NULL,
+                    roles TEXT NOT NULL,
+                    purposes INTEGER NOT NULL,
+                    created_by TEXT NOT NULL,
+                    created_ms INTEGER NOT NULL,
+                    expires_ms INTEGER NOT NULL,
+                    revoked_ms INTEGER,
+                    revoked_by TEXT,
+                    last_used_ms INTEGER);
+                CREATE TABLE role_elevations (
+                    id TEXT PRIMARY KEY,
+                    user_id TEXT NOT NULL REFERENCES staff_accounts (user_id),
+                    role TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    granted_by TEXT NOT NULL,
+                    granted_ms INTEGER NOT NULL,
+                    expires_ms INTEGER NOT NULL,
+                    ended_ms INTEGER,
+                    ended_by TEXT);
+                CREATE INDEX role_elevations_user ON role_elevations (user_id, expires_ms);
+                """,
+            Postgres: """
+                CREATE TABLE staff_accounts (
+                    user_id text PRIMARY KEY,
+                    roles text NOT NULL,
+                    password_hash text,
+                    secret_envelope uuid,
+                    totp_last_step bigint,
+                    mfa_confirmed integer NOT NULL DEFAULT 0,
+                    failed_sign_ins integer NOT NULL DEFAULT 0,
+                    locked_until_ms bigint,
+                    created_by text NOT NULL,
+                    created_ms bigint NOT NULL,
+                    last_used_ms bigint,
+                    disabled_ms bigint,
+                    disabled_by text);
+                CREATE TABLE staff_setup_links (
+                    token_hash bytea PRIMARY KEY,
+                    user_id text,
+                    roles text NOT NULL,
+                    created_by text NOT NULL,
+                    created_ms bigint NOT NULL,
+                    expires_ms bigint NOT NULL,
+                    used_ms bigint);
+                CREATE TABLE staff_sessions (
+                    token_hash bytea PRIMARY KEY,
+                    user_id text NOT NULL REFERENCES staff_accounts (user_id),
+                    created_ms bigint NOT NULL,
+                    last_seen_ms bigint NOT NULL,
+                    ended_ms bigint);
+                CREATE TABLE api_keys (
+                    id text PRIMARY KEY,
+                    name text NOT NULL,
+                    secret_hash bytea NOT NULL,
+                    roles text NOT NULL,
+                    purposes integer NOT NULL,
+                    created_by text NOT NULL,
+                    created_ms bigint NOT NULL,
+                    expires_ms bigint NOT NULL,
+                    revoked_ms bigint,
+                    revoked_by text,
+                    last_used_ms bigint);
+                CREATE TABLE role_elevations (
+                    id text PRIMARY KEY,
+                    user_id text NOT NULL REFERENCES staff_accounts (user_id),
+                    role text NOT NULL,
+                    reason text NOT NULL,
+                    granted_by text NOT NULL,
+                    granted_ms bigint NOT NULL,
+                    expires_ms bigint NOT NULL,
+                    ended_ms bigint,
+                    ended_by text);
+                CREATE INDEX role_elevations_user ON role_elevations (user_id, expires_ms);
+                """),
     ];
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Visage.Server.Access;
 using Visage.Server.Endpoints;
 using Visage.Workflows.Recognition;
 
@@ -25,7 +26,7 @@ public sealed class ProblemMappingTests : IDisposable
     public async Task ARefusal_IsAProblemWithItsReasonCode_AndItsKindsStatus(RefusalKind kind, HttpStatusCode status)
     {
         await using var server = await StartAsync();
-        using var client = server.Client();
+        using var client = await server.StaffClientAsync(Roles.Reviewer);
 
         using var response = await client.GetAsync(new Uri($"/test/refused/{kind}", UriKind.Relative));
         var body = await response.Content.ReadAsStringAsync();
@@ -41,7 +42,7 @@ public sealed class ProblemMappingTests : IDisposable
     public async Task AFault_IsA500WithACorrelationId_AndNothingOfItsMessage()
     {
         await using var server = await StartAsync();
-        using var client = server.Client();
+        using var client = await server.StaffClientAsync(Roles.Reviewer);
 
         using var response = await client.GetAsync(new Uri("/test/fault", UriKind.Relative));
         var body = await response.Content.ReadAsStringAsync();
@@ -57,9 +58,9 @@ public sealed class ProblemMappingTests : IDisposable
     private Task<ServerHarness> StartAsync() => ServerHarness.StartAsync(Path.Combine(root.FullName, "data"), app =>
     {
         app.MapGet("/test/refused/{kind}", (RefusalKind kind) => Results.Text(Throw(new WorkflowRefusedException(RefusalCodes.ConsentWithdrawn, kind, "The person has withdrawn consent."))))
-            .Declare("test.refusal", "test.refusal");
+            .Declare(Permissions.Self, "test.refusal");
         app.MapGet("/test/fault", () => Results.Text(Throw(new InvalidOperationException(Secret))))
-            .Declare("test.fault", "test.fault");
+            .Declare(Permissions.Self, "test.fault");
     });
 
     private static string Throw(Exception exception) => throw exception;

@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Http;
+using Visage.Audit;
+using Visage.Gallery;
+
+namespace Visage.Server.Access;
+
+/// <summary>How a caller proved who they are.</summary>
+public enum CredentialKind
+{
+    /// <summary>A staff session (password and TOTP), by bearer token or the session cookie.</summary>
+    Session,
+
+    /// <summary>A kiosk's or an integrating system's API key.</summary>
+    ApiKey,
+}
+
+/// <summary>
+/// Who is calling, resolved once per request from its credential: the id the audit log records, every role held now
+/// (account roles and unexpired elevations), and for an API key the purposes it is scoped to.
+/// </summary>
+public sealed record Caller(string Id, CredentialKind Credential, IReadOnlyList<string> Roles, Purposes Scope, bool ByCookie, string? SessionToken);
+
+/// <summary>The request's caller and the actor the access gate chose for the endpoint (the role that grants it).</summary>
+public static class CallerContext
+{
+    private static readonly object CallerKey = new();
+    private static readonly object RefusalKey = new();
+    private static readonly object ActorKey = new();
+
+    public static Caller? Caller(this HttpContext context) => context?.Items[CallerKey] as Caller;
+
+    /// <summary>
+    /// Who acts, in the role that grants this endpoint's permission, for the audit log. Only endpoints behind the access
+    /// gate have one; asking elsewhere is a bug in Visage.
+    /// </summary>
+    public static AuditActor Actor(this HttpContext context) =>
+        context?.Items[ActorKey] as AuditActor ?? throw new InvalidOperationException("This endpoint runs without an authenticated actor; declare its permission.");
+
+    internal static string? CredentialRefusal(this HttpContext context) => context.Items[RefusalKey] as string;
+
+    internal static void SetCaller(this HttpContext context, Caller? caller, string? refusal)
+    {
+        context.Items[CallerKey] = caller;
+        context.Items[RefusalKey] = refusal;
+    }
+
+    internal static void SetActor(this HttpContext context, AuditActor actor) => context.Items[ActorKey] = actor;
+}

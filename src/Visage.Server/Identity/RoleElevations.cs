@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using Visage.Audit;
+using Visage.Gallery;
+using Visage.Server.Access;
+using Visage.Storage;
+
+namespace Visage.Server.Identity;
+
+/// <summary>A time-limited role an administrator granted, with the reason.</summary>
+public sealed record RoleElevation(string Id, string UserId, string Role, string Reason, string GrantedBy, DateTimeOffset Granted, DateTimeOffset Expires);
+
+/// <summary>
+/// Just-in-time elevation: an administrator grants a staff role to an account for a limited time with a reason; it ends by
+/// itself (every request reads only unexpired grants). An administrator cannot elevate their own account.
+/// </summary>
+internal sealed class RoleElevations(IdentityTables tables, AuditLog log, StaffAccounts accounts, TimeProvider time, IOptions<IdentityOptions> options)
+{
+    public async Task<RoleElevation> GrantAsync(AuditActor actor, string userId, string role, TimeSpan duration, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        const string action = "role.elevate";
+        var account = OperatorId.IsValid(userId) ? await accounts.FindAsync(userId, cancellationToken) : null;
+        var problem = account is null || account.Disabled is not null ? (IdentityCodes.UnknownAccount, 404, "No active account has this user id.")
+            : string.Equals(userId, actor.Id, StringComparison.Ordinal) ? (IdentityCodes.BadElevation, 403, "An administrator cannot elevate their own account; another administrator must.")
+            : !Roles.IsStaff(role) ? (IdentityCodes.BadRoles, 400, $"Only a staff role can be granted: {string.Join(", ", Roles.Staff)}.")
+            : duration <= TimeSpan.Zero || duration > options.Value.MaxElevation ? (IdentityCodes.BadElevation, 400, string.Create(CultureInfo.InvariantCulture, $"An elevation lasts from a minute up to {options.Value.MaxElevation.TotalHours:0.#} h."))
+            : string.IsNullOrWhiteSpace(reason) || reason.Length > 200 ? (IdentityCodes.BadElevation, 400, "Give the reason for the elevation (up to 200 characters, no patient details).")
+            : ((string, int, string)?)null;
+        if (problem is { } refused)
+        {
+            await AuditedOperation.RecordRefusedAsync(log, actor, action, Purposes.Operations, refused.Item1);
+            throw new IdentityRefusedException(refused.Item1, refused.Item2, refused.Item3);
+        }
+
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
+        var elevation = new RoleElevation(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), userId, role, reason.Trim(), actor.Id, now, now + duration);
+        await using var operation = await AuditedOperation.BeginAsync(log, actor, action, Purposes.Operations, reason: string.Create(CultureInfo.InvariantCulture, $"{role} to {userId} for {duration.TotalMinutes:0} min"), cancellationToken: cancellationToken);
+        await tables.ExecuteAsync(
+            "INSERT INTO role_elevations (id, user_id, role, reason, granted_by, granted_ms, expires_ms) VALUES (@id, @u, @r, @why, @by, @now, @exp);",
+            c =>
+            {
+                c.AddText("@id", elevation.Id);
+                c.AddText("@u", userId);
+                c.AddText("@r", role);
+                c.AddText("@why", elevation.Reason);
+                c.AddText("@by", actor.Id);
+                c.AddInt64("@now", now.ToUnixTimeMilliseconds());
+                c.AddInt64("@exp", elevation.Expires.ToUnixTimeMilliseconds());
+            },
+            cancellationToken);
+        await operation.SucceededAsync($"elevation {elevation.Id} until {elevation.Expires:O}");
+        return elevation;
+    }
+
+    /// <summary>The roles granted to <paramref name="userId"/> that have not yet expired.</summary>
+    public async Task<IReadOnlyList<string>> ActiveRolesAsync(string userId, CancellationToken cancellationToken = default) =>
+        await tables.QueryAsync(
+            "SELECT DISTINCT role FROM role_elevations WHERE user_id = @u AND expires_ms > @now AND ended_ms IS NULL;",
+            c => { c.AddText("@u", userId); c.AddInt64("@now", time.GetUtcNow().ToUnixTimeMilliseconds()); },
+            r => r.GetString(0),
+            cancellationToken);
+
+    /// <summary>Every elevation granted, newest first (the access review shows them all, expired included).</summary>
+    public async Task<IReadOnlyList<RoleElevation>> ListAsync(CancellationToken cancellationToken = default) =>
+        await tables.QueryAsync(
+            "SELECT id, user_id, role, reason, granted_by, granted_ms, expires_ms FROM role_elevations ORDER BY granted_ms DESC;",
+            _ => { },
+            r => new RoleElevation(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5)), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(6))),
+            cancellationToken);
+}
