@@ -42,6 +42,7 @@ public static class ServerServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ServerOptions>>(new ServerOptionsValidation(configurationSection)));
         services.TryAddSingleton(TimeProvider.System);
         services.AddProblemDetails();
+        services.AddOpenApi(ApiDocument.Name, ApiDocument.Configure);
         // Enums travel as their names ("accepted", not 0): integrators read them, and a reordered enum must not change meaning.
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower)));
         services.AddExceptionHandler<ProblemMapping>();
@@ -94,6 +95,7 @@ public static class ServerServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(routes);
         routes.MapHealthEndpoints();
         routes.MapIdentityEndpoints();
+        routes.MapApiDocument();
         return routes;
     }
 
@@ -122,6 +124,17 @@ public static class ServerServiceCollectionExtensions
         {
             throw new ServerStartException("The certificate (Server:CertificateFile) could not be read as PKCS#12 with the password given (Server:CertificatePassword); its path is not shown.", ex);
         }
+    }
+
+    /// <summary>
+    /// While no administrator has completed set-up (password and a first TOTP sign-in), a new one-time link for the first
+    /// administrator, as a path with the token in its fragment; otherwise null. The host prints it once, on the console only.
+    /// </summary>
+    public static async Task<string?> FirstRunSetupPathAsync(this WebApplication app, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var token = await app.Services.GetRequiredService<StaffAccounts>().FirstRunLinkAsync(cancellationToken);
+        return token is null ? null : IdentityApi.SetupPath(token);
     }
 
     /// <summary>

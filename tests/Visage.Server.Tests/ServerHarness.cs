@@ -39,7 +39,7 @@ internal sealed class ServerHarness : IAsyncDisposable
 
     public int Port => Address.Port;
 
-    public static WebApplication Build(string dataDirectory, Action<WebApplication>? mapMore = null, IReadOnlyDictionary<string, string?>? settings = null)
+    public static WebApplication Build(string dataDirectory, Action<WebApplication>? mapMore = null, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? time = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -48,10 +48,17 @@ internal sealed class ServerHarness : IAsyncDisposable
             ["Server:HttpsPort"] = "0",
             ["Audit:Alerts:ClinicOpens"] = "00:00",
             ["Audit:Alerts:ClinicCloses"] = "23:59:59.9999999",
+            // Tests sign many accounts in from one loopback address; the sign-in limit itself is tested with its own setting.
+            ["Server:SignInsPerMinute"] = "1000",
         });
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);
+        }
+
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time);
         }
 
         builder.Services.AddFaceEngine("Face");
@@ -68,16 +75,19 @@ internal sealed class ServerHarness : IAsyncDisposable
         return app;
     }
 
-    public static async Task<ServerHarness> StartAsync(string dataDirectory, Action<WebApplication>? mapMore = null, IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<ServerHarness> StartAsync(string dataDirectory, Action<WebApplication>? mapMore = null, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? time = null)
     {
-        var app = Build(dataDirectory, mapMore, settings);
+        var app = Build(dataDirectory, mapMore, settings, time);
         await app.StartVisageAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new ServerHarness(app, new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal)), dataDirectory);
     }
 
     /// <summary>An HTTPS client that accepts the server's own certificate and nothing else (pinning, as a kiosk would).</summary>
-    public HttpClient Client()
+    public HttpClient Client() => Client(null);
+
+    /// <summary>As <see cref="Client()"/>, keeping cookies in <paramref name="cookies"/> (a browser's session).</summary>
+    public HttpClient Client(System.Net.CookieContainer? cookies)
     {
         using var pinned = X509CertificateLoader.LoadPkcs12FromFile(Path.Combine(DataDirectory, ServerCertificate.FileName), null);
         var thumbprint = pinned.Thumbprint;
@@ -85,7 +95,13 @@ internal sealed class ServerHarness : IAsyncDisposable
         var handler = new HttpClientHandler
         {
             ServerCertificateCustomValidationCallback = (_, certificate, _, _) => certificate?.Thumbprint == thumbprint,
+            UseCookies = cookies is not null,
         };
+        if (cookies is not null)
+        {
+            handler.CookieContainer = cookies;
+        }
+
 #pragma warning restore CA2000
         return new HttpClient(handler, disposeHandler: true) { BaseAddress = Address };
     }
@@ -96,18 +112,21 @@ internal sealed class ServerHarness : IAsyncDisposable
     /// A new staff account holding <paramref name="roles"/>, set up through a setup link and signed in over HTTPS with a
     /// TOTP code: a client carrying its session as a bearer token.
     /// </summary>
-    public async Task<HttpClient> StaffClientAsync(params string[] roles)
+    public async Task<HttpClient> StaffClientAsync(params string[] roles) => (await StaffAccountAsync(roles)).Client;
+
+    /// <summary>As <see cref="StaffClientAsync"/>, with the account's user id.</summary>
+    public async Task<(string UserId, HttpClient Client)> StaffAccountAsync(params string[] roles)
     {
         var userId = "staff-" + Guid.NewGuid().ToString("N")[..10];
         var accounts = app.Services.GetRequiredService<StaffAccounts>();
         var token = await accounts.IssueSetupLinkAsync(new AuditActor("test-admin", Roles.Administrator), userId, roles);
         var setup = await accounts.CompleteSetupAsync(token, userId, StaffPassword);
         var client = Client();
-        using var signIn = await client.PostAsJsonAsync(new Uri("/api/v1/session", UriKind.Relative), new SignInRequest(userId, StaffPassword, Totp(setup.TotpSecret), null));
+        using var signIn = await client.PostAsJsonAsync(new Uri("/api/v1/session", UriKind.Relative), new SignInRequest(userId, StaffPassword, TotpNow(setup.TotpSecret), null));
         signIn.EnsureSuccessStatusCode();
         var session = await signIn.Content.ReadFromJsonAsync<SignedIn>();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", session!.Token);
-        return client;
+        return (userId, client);
     }
 
     /// <summary>A client carrying a new API key with <paramref name="roles"/>, scoped to <paramref name="purposes"/>.</summary>
@@ -123,7 +142,10 @@ internal sealed class ServerHarness : IAsyncDisposable
     public const string StaffPassword = "correct horse battery staple";
 
     /// <summary>The current TOTP code for a base32 seed, as an authenticator app would show it.</summary>
-    public static string Totp(string base32Secret) => new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes(base32Secret)).ComputeTotp(DateTime.UtcNow);
+    public static string Totp(string base32Secret, DateTimeOffset? at = null) => new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes(base32Secret)).ComputeTotp((at ?? DateTimeOffset.UtcNow).UtcDateTime);
+
+    /// <summary>The current TOTP code by the server's clock (which a test may have moved on).</summary>
+    public string TotpNow(string base32Secret) => Totp(base32Secret, app.Services.GetRequiredService<TimeProvider>().GetUtcNow());
 
     public async ValueTask DisposeAsync()
     {

@@ -43,6 +43,14 @@ internal static class ServeCommand
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
             AnsiConsole.MarkupLineInterpolated($"Visage is serving {string.Join(", ", addresses)} (readiness: /health/ready). Ctrl-C stops it.");
             AnsiConsole.MarkupLineInterpolated($"certificate SHA-256 {app.Services.GetRequiredService<ServerCertificate>().Sha256Fingerprint} (pin it in clients, or set Server__CertificateFile to your CA's)");
+            if (await app.FirstRunSetupPathAsync(cancellationToken) is { } setup)
+            {
+                var origin = addresses.FirstOrDefault(a => a.StartsWith("https://", StringComparison.Ordinal))?.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal) ?? string.Empty;
+                AnsiConsole.MarkupLine("[bold]First run:[/] no administrator has set up an account yet. Open this one-time link (valid 24 h; a new one is printed at each start until set-up is done) to choose the first administrator's user id and password and receive the TOTP seed:");
+                AnsiConsole.WriteLine($"  {origin}{setup}");
+                AnsiConsole.MarkupLine("  (an API client posts the token after '#' to /api/v1/setup as {\"token\", \"userId\", \"password\"}; the API reference is at /scalar)");
+            }
+
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken);

@@ -8,6 +8,12 @@ namespace Visage.Server.Http;
 /// </summary>
 internal sealed class SecurityHeaders(RequestDelegate next)
 {
+    private const string Policy = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
+
+    // The API reference (Scalar) starts itself with an inline module script and injects its styles; it serves no data and
+    // still loads nothing from another origin.
+    private const string ReferencePagePolicy = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
+
     public Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -16,7 +22,7 @@ internal sealed class SecurityHeaders(RequestDelegate next)
             var headers = context.Response.Headers;
             headers.CacheControl = "no-store";
             headers.Pragma = "no-cache";
-            headers.ContentSecurityPolicy = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
+            headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/scalar", StringComparison.Ordinal) ? ReferencePagePolicy : Policy;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";
