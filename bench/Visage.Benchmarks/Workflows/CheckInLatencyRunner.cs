@@ -36,10 +36,7 @@ namespace Visage.Benchmarks.Workflows;
 /// </summary>
 internal static class CheckInLatencyRunner
 {
-    private const int Decoys = 18;
     private const int WarmUp = 60;
-    private static readonly string[] PersonA = ["img1.jpg", "img2.jpg", "img4.jpg", "img5.jpg", "img6.jpg", "img7.jpg", "img10.jpg", "img11.jpg"];
-    private static readonly string[] PersonB = ["img13.jpg", "img14.jpg", "img15.jpg"];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -110,45 +107,16 @@ internal static class CheckInLatencyRunner
             var store = provider.GetRequiredService<ProtectedStoreLifetime>();
             var engine = provider.GetRequiredService<FaceEngine>();
             var modelVersion = provider.GetRequiredService<CaptureInspector>().ModelVersion;
-            var actor = new AuditActor("bench-1", "privacy-officer");
             var kiosk = new AuditActor("kiosk-1", "kiosk");
 
             var clock = Stopwatch.StartNew();
-            await FillAsync(await store.OpenAsync(), size, modelVersion);
+            await BenchGallery.FillAsync(await store.OpenAsync(), size, modelVersion);
             var fill = clock.Elapsed;
             Console.Error.WriteLine($"{size:N0}: synthetic templates sealed and stored in {fill.TotalSeconds:F1} s");
 
             clock.Restart();
-            // A consent may only name approved purposes.
-            foreach (var purpose in new[] { Purposes.CheckIn, Purposes.EmergencyIdentification })
-            {
-                await provider.GetRequiredService<PurposeRegistry>().ApproveAsync(actor, purpose, "Benchmark store for check-in latency; synthetic and public test faces only.");
-            }
-
-            var notice = await provider.GetRequiredService<ConsentNotices>().AddAsync(actor, "Benchmark consent notice: your face is used to check you in.", "en");
-            var people = provider.GetRequiredService<PersonRegistry>();
-            var consents = provider.GetRequiredService<ConsentRegistry>();
-            var enrolment = provider.GetRequiredService<FaceEnrolment>();
-            async Task<Guid> AddConsentedAsync()
-            {
-                var person = await people.AddAsync(actor, PersonKind.Patient, new PersonDetails());
-                await consents.GrantAsync(actor, person.Id, new ConsentGrant(notice.Version, Purposes.CheckIn | Purposes.EmergencyIdentification, ConsentMethod.KioskSignature, ConsentGiver.Patient));
-                return person.Id;
-            }
-
-            var a = await AddConsentedAsync();
-            var b = await AddConsentedAsync();
-            await EnrolAsync(enrolment, actor, a, faces, PersonA[..2]);
-            await EnrolAsync(enrolment, actor, b, faces, PersonB[..1]);
-            var candidates = new List<Guid> { a, b };
-            var random = new Random(size);
-            for (var i = 0; i < Decoys; i++)
-            {
-                var decoy = await AddConsentedAsync();
-                await store.EnrolAsync(decoy, RandomUnit(random), Purposes.CheckIn | Purposes.EmergencyIdentification, modelVersion);
-                candidates.Add(decoy);
-            }
-
+            var seeded = await BenchGallery.SeedPeopleAsync(provider, faces, size);
+            var (candidates, probes) = (seeded.Candidates, seeded.Probes);
             var enrolled = clock.Elapsed;
             clock.Restart();
             await store.LoadGalleryAsync();
@@ -156,10 +124,6 @@ internal static class CheckInLatencyRunner
             setup.Add(string.Create(CultureInfo.InvariantCulture, $"| {size:N0} | {fill.TotalSeconds:F1} s | {enrolled.TotalSeconds:F1} s | {load.TotalSeconds:F1} s | {store.GalleryCount:N0} |"));
             Console.Error.WriteLine(setup[^1]);
 
-            // Kiosk captures: the held-out photos of both people, scaled to at most 640 px on the long side.
-            var probes = PersonA[2..].Select(n => (Bytes: KioskJpeg(Path.Combine(faces, n)), Person: a))
-                .Concat(PersonB[1..].Select(n => (Bytes: KioskJpeg(Path.Combine(faces, n)), Person: b)))
-                .ToArray();
             var checkIn = provider.GetRequiredService<PatientCheckIn>();
             var expected = candidates.ToArray();
             var checkIns = 0;
@@ -186,7 +150,7 @@ internal static class CheckInLatencyRunner
                     var measured = new ConcurrentBag<double>();
                     var pairs = new ConcurrentBag<double>();
                     var outcomes = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
-                    var loadBefore = LoadAverage();
+                    var loadBefore = BenchGallery.LoadAverage();
                     var perThread = iterations / threads;
                     await Task.WhenAll(Enumerable.Range(0, threads).Select(t => Task.Run(async () =>
                     {
@@ -208,12 +172,12 @@ internal static class CheckInLatencyRunner
                     })));
                     checkIns += perThread * threads;
 
-                    var (r50, r99) = (Percentile(reference, 0.50), Percentile(reference, 0.99));
-                    var (c50, c99) = (Percentile(measured, 0.50), Percentile(measured, 0.99));
+                    var (r50, r99) = (BenchGallery.Percentile(reference, 0.50), BenchGallery.Percentile(reference, 0.99));
+                    var (c50, c99) = (BenchGallery.Percentile(measured, 0.50), BenchGallery.Percentile(measured, 0.99));
                     var tally = string.Join(", ", outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key} {o.Value}"));
                     rows.Add(string.Create(
                         CultureInfo.InvariantCulture,
-                        $"| {size:N0} | {mode} | {threads} | {measured.Count} | {r50:F1} / {r99:F1} | {c50:F1} / {c99:F1} | {c50 / r50:F3} | {c99 / r99:F3} | {c50 - r50:F2} / {Percentile(pairs, 0.50):F2} | {tally} | {loadBefore}–{LoadAverage()} |"));
+                        $"| {size:N0} | {mode} | {threads} | {measured.Count} | {r50:F1} / {r99:F1} | {c50:F1} / {c99:F1} | {c50 / r50:F3} | {c99 / r99:F3} | {c50 - r50:F2} / {BenchGallery.Percentile(pairs, 0.50):F2} | {tally} | {loadBefore}–{BenchGallery.LoadAverage()} |"));
                     Console.Error.WriteLine(rows[^1]);
                 }
             }
@@ -259,7 +223,7 @@ internal static class CheckInLatencyRunner
                 }
             }
 
-            parts.Add(string.Create(CultureInfo.InvariantCulture, $"| {size:N0} | {part} | {Percentile(times, 0.5):F3} | {Percentile(times, 0.99):F3} |"));
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"| {size:N0} | {part} | {BenchGallery.Percentile(times, 0.5):F3} | {BenchGallery.Percentile(times, 0.99):F3} |"));
             Console.Error.WriteLine(parts[^1]);
         }
 
@@ -307,80 +271,10 @@ internal static class CheckInLatencyRunner
         }
     }
 
-    private static async Task EnrolAsync(FaceEnrolment enrolment, AuditActor actor, Guid person, string faces, string[] images)
-    {
-        var captures = images.Select(n => new FaceCapture(File.ReadAllBytes(Path.Combine(faces, n)))).ToList();
-        var result = await enrolment.EnrolAsync(actor, person, captures);
-        if (result.Outcome != EnrolmentOutcome.Enrolled)
-        {
-            throw new InvalidOperationException($"enrolment of {string.Join(", ", images)} ended {result.Outcome}");
-        }
-    }
-
     private static double TimeReference(FaceEngine engine, byte[] image)
     {
         var watch = Stopwatch.StartNew();
         engine.CreateTemplate(image);
         return watch.Elapsed.TotalMilliseconds;
-    }
-
-    /// <summary>
-    /// N synthetic templates (<see cref="SyntheticGallery"/>: one subject in five with a second template) stored the way the
-    /// vault stores them: the probe transform applied, sealed under the subject's own data key, the key wrapped by the
-    /// store's key provider; rows inserted in large transactions. No people rows: the gallery filter looks only at the
-    /// templates' purposes, and consent is read only for returned matches.
-    /// </summary>
-    private static async Task FillAsync(ProtectedStore store, int size, string modelVersion)
-    {
-        var entries = SyntheticGallery.Create(size, seed: 13).Entries;
-        var subjects = entries.GroupBy(e => e.SubjectId).Select(g => g.ToArray()).ToArray();
-        var vault = store.Vault;
-        const int Chunk = 10_000;
-        for (var start = 0; start < subjects.Length; start += Chunk)
-        {
-            var count = Math.Min(Chunk, subjects.Length - start);
-            var sealedRows = new (SubjectKeyRecord Subject, TemplateRecord[] Templates)[count];
-            Parallel.For(0, count, i =>
-            {
-                var group = subjects[start + i];
-                var subject = group[0].SubjectId;
-                var keyId = Guid.NewGuid();
-                var dataKey = SubjectDataCipher.NewDataKey();
-                var now = DateTimeOffset.UtcNow;
-                var templates = group.Select(e =>
-                {
-                    var id = Guid.NewGuid();
-                    return new TemplateRecord(id, subject, e.Purposes, vault.TransformVersion, modelVersion, now, TemplateVault.Seal(dataKey, id, subject, vault.TransformVersion, vault.Protect(e.Vector.Span)));
-                }).ToArray();
-                sealedRows[i] = (new SubjectKeyRecord(subject, keyId, store.Keys.Wrap(dataKey, KeyBindings.SubjectKey(subject, keyId)), now), templates);
-                System.Security.Cryptography.CryptographicOperations.ZeroMemory(dataKey);
-            });
-
-            await InsertSealedAsync(store.Database, sealedRows.Select(r => (r.Item1, (IReadOnlyList<TemplateRecord>)r.Item2)));
-            Console.Error.Write($"\rsealed and stored {start + count:N0} / {subjects.Length:N0} subjects");
-        }
-
-        Console.Error.WriteLine();
-    }
-
-    /// <summary>A kiosk camera's frame: the photo scaled to at most 640 px on its long side, JPEG quality 90.</summary>
-    private static byte[] KioskJpeg(string path)
-    {
-        using var source = Cv2.ImRead(path);
-        var scale = Math.Min(1.0, 640.0 / Math.Max(source.Width, source.Height));
-        using var scaled = new Mat();
-        Cv2.Resize(source, scaled, new Size((int)Math.Round(source.Width * scale), (int)Math.Round(source.Height * scale)), 0, 0, InterpolationFlags.Area);
-        Cv2.ImEncode(".jpg", scaled, out var jpeg, new ImageEncodingParam(ImwriteFlags.JpegQuality, 90));
-        return jpeg;
-    }
-
-    /// <summary>The one-minute load average: this 2-core machine is shared, and the figures move with it.</summary>
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
-
-    private static double Percentile(IEnumerable<double> values, double p)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
     }
 }
