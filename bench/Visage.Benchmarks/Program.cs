@@ -46,6 +46,11 @@ if (args.Length > 0 && string.Equals(args[0], "checkin", StringComparison.Ordina
     return await Visage.Benchmarks.Workflows.CheckInLatencyRunner.RunAsync(args[1..]);
 }
 
+if (args.Length > 0 && string.Equals(args[0], "server-load", StringComparison.Ordinal))
+{
+    return await Visage.Benchmarks.Workflows.ServerLoadRunner.RunAsync(args[1..]);
+}
+
 if (args.Length > 0 && string.Equals(args[0], "deid-photo-peers", StringComparison.Ordinal))
 {
     return await PhotoPeerComparisonRunner.RunAsync(args[1..]);
