@@ -15,8 +15,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http;
 using Visage.Server.Access;
+using Visage.Server.Consent;
 using Visage.Server.Endpoints;
 using Visage.Server.Identity;
+using Visage.Server.People;
 using Visage.Server.Health;
 using Visage.Server.Hosting;
 using Visage.Server.Http;
@@ -95,6 +97,7 @@ public static class ServerServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(routes);
         routes.MapHealthEndpoints();
         routes.MapIdentityEndpoints();
+        routes.MapPeopleEndpoints().MapConsentEndpoints();
         routes.MapApiDocument();
         return routes;
     }
