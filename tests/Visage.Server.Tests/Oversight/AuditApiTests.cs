@@ -1,10 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Visage.Server.Access;
 using Visage.Server.Oversight;
 using Visage.Server.Review;
 using Visage.Server.Tests.Identity;
+using Visage.Storage;
 using Visage.Workflows.CheckIn;
 using Visage.Workflows.Recognition;
 
@@ -144,4 +146,33 @@ public sealed class AuditApiTests(OversightServer oversight)
 
     private static async Task<AuditRecordPage> PageAsync(HttpClient client, string query) =>
         (await client.GetFromJsonAsync<AuditRecordPage>(new Uri("/api/v1/audit/records?" + query, UriKind.Relative), OversightServer.Json))!;
+}
+
+/// <summary>Verification over HTTPS finds a record changed in the database behind the chain's back (its own server: the chain stays broken).</summary>
+public sealed class AuditTamperTests : IDisposable
+{
+    private readonly DirectoryInfo root = Directory.CreateTempSubdirectory("visage-server-tamper-");
+
+    public void Dispose() => root.Delete(recursive: true);
+
+    [Fact]
+    public async Task Verification_OfAChangedRecord_ReportsItModifiedAtItsSequence()
+    {
+        await using var server = await ServerHarness.StartAsync(Path.Combine(root.FullName, "data"));
+        using var security = await server.StaffClientAsync(Roles.SecurityOfficer);
+        var opened = await server.Services.GetRequiredService<ProtectedStoreLifetime>().OpenAsync();
+        await using (var connection = await opened.Database.OpenAsync())
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "UPDATE audit_records SET outcome = 'refused' WHERE sequence = 2;";
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+
+        using var response = await security.PostAsync(new Uri("/api/v1/audit/verification", UriKind.Relative), null);
+        var result = (await response.Content.ReadFromJsonAsync<AuditVerificationView>(OversightServer.Json))!;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(result.Intact);
+        Assert.Equal(("modified", (long?)2), (result.Break, result.FirstBrokenSequence));
+    }
 }
