@@ -18,6 +18,7 @@ using Visage.Server.Access;
 using Visage.Server.Consent;
 using Visage.Server.Endpoints;
 using Visage.Server.Identity;
+using Visage.Server.Oversight;
 using Visage.Server.People;
 using Visage.Server.Health;
 using Visage.Server.Hosting;
@@ -45,6 +46,8 @@ public static class ServerServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddProblemDetails();
         services.AddOpenApi(ApiDocument.Name, ApiDocument.Configure);
+        // A body that cannot be bound (malformed JSON, wrong content type) throws, so ProblemMapping answers it with its reason code.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(handlers => handlers.ThrowOnBadRequest = true);
         // Enums travel as their names ("accepted", not 0): integrators read them, and a reordered enum must not change meaning.
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower)));
         services.AddExceptionHandler<ProblemMapping>();
@@ -98,6 +101,7 @@ public static class ServerServiceCollectionExtensions
         routes.MapHealthEndpoints();
         routes.MapIdentityEndpoints();
         routes.MapPeopleEndpoints().MapConsentEndpoints();
+        routes.MapOversightEndpoints();
         routes.MapApiDocument();
         return routes;
     }

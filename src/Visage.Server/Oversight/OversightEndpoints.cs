@@ -1,0 +1,18 @@
+using Microsoft.AspNetCore.Routing;
+using Visage.Server.Retention;
+using Visage.Server.Review;
+
+namespace Visage.Server.Oversight;
+
+/// <summary>The oversight areas, mapped together: the review queue, retention, key status and the audit log.</summary>
+internal static class OversightEndpoints
+{
+    public static IEndpointRouteBuilder MapOversightEndpoints(this IEndpointRouteBuilder routes)
+    {
+        routes.MapReviewEndpoints();
+        routes.MapRetentionEndpoints();
+        routes.MapKeysEndpoints();
+        routes.MapAuditEndpoints();
+        return routes;
+    }
+}
