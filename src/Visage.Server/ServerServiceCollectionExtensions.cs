@@ -94,6 +94,7 @@ public static class ServerServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(routes);
         routes.MapHealthEndpoints();
         routes.MapIdentityEndpoints();
+        Recognition.RecognitionApi.MapRecognitionEndpoints(routes);
         return routes;
     }
 
