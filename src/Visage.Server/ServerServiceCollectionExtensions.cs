@@ -20,6 +20,7 @@ using Visage.Server.Endpoints;
 using Visage.Server.Identity;
 using Visage.Server.Oversight;
 using Visage.Server.People;
+using Visage.Server.Recognition;
 using Visage.Server.Health;
 using Visage.Server.Hosting;
 using Visage.Server.Http;
@@ -101,6 +102,7 @@ public static class ServerServiceCollectionExtensions
         routes.MapHealthEndpoints();
         routes.MapIdentityEndpoints();
         routes.MapPeopleEndpoints().MapConsentEndpoints();
+        routes.MapRecognitionEndpoints();
         routes.MapOversightEndpoints();
         routes.MapApiDocument();
         return routes;
