@@ -36,9 +36,10 @@ internal static class ApiDocument
                 return Task.CompletedTask;
             }
 
-            operation.Description = declaration.IsAnonymous
+            var access = declaration.IsAnonymous
                 ? $"No credentials: {declaration.AnonymousBecause}."
                 : $"Requires permission `{declaration.Permission}` (roles: {string.Join(", ", Access.Roles.All.Where(r => Access.RolePermissions.Grants(r, declaration.Permission!)))}). Audit action: `{declaration.AuditAction}`.";
+            operation.Description = string.IsNullOrEmpty(operation.Description) ? access : $"{operation.Description}\n\n{access}";
             operation.Responses ??= new OpenApiResponses();
             foreach (var (status, why) in ProblemStatuses(declaration))
             {

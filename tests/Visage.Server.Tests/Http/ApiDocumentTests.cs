@@ -30,6 +30,8 @@ public sealed partial class ApiDocumentTests : IAsyncLifetime
         var paths = document.RootElement.GetProperty("paths");
         var endpoints = server.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText!.StartsWith("/api/v1/", StringComparison.Ordinal))
+            // A multipart twin of a JSON endpoint shares its route and method: the JSON one describes both.
+            .Where(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IExcludeFromDescriptionMetadata>()?.ExcludeFromDescription != true)
             .ToList();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -38,7 +40,8 @@ public sealed partial class ApiDocumentTests : IAsyncLifetime
         {
             var declaration = endpoint.Metadata.GetMetadata<EndpointDeclaration>()!;
             var method = endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()!.HttpMethods.Single().ToLowerInvariant();
-            Assert.True(paths.TryGetProperty(endpoint.RoutePattern.RawText!, out var path), endpoint.RoutePattern.RawText);
+            var route = RouteConstraint().Replace(endpoint.RoutePattern.RawText!, "}").TrimEnd('/');
+            Assert.True(paths.TryGetProperty(route, out var path), route);
             var operation = path.GetProperty(method);
             Assert.Contains(declaration.IsAnonymous ? "No credentials" : $"`{declaration.Permission}`", operation.GetProperty("description").GetString(), StringComparison.Ordinal);
             Assert.True(operation.GetProperty("responses").TryGetProperty("400", out _), endpoint.RoutePattern.RawText);
@@ -63,6 +66,9 @@ public sealed partial class ApiDocumentTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, script.StatusCode);
         }
     }
+
+    [GeneratedRegex(@":[a-z]+\}", RegexOptions.CultureInvariant)]
+    private static partial Regex RouteConstraint();
 
     [GeneratedRegex("<script[^>]*src=\"([^\"]+)\"", RegexOptions.CultureInvariant)]
     private static partial Regex ScriptSource();
