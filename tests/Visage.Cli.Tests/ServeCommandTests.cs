@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
@@ -23,8 +24,9 @@ public sealed partial class ServeCommandTests : IDisposable
         var printed = new List<string>();
         Uri? address = null;
         string? fingerprint = null;
+        string? setupToken = null;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (fingerprint is null && await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        while (setupToken is null && await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
         {
             printed.Add(line);
             if (Serving().Match(line) is { Success: true } served)
@@ -32,10 +34,11 @@ public sealed partial class ServeCommandTests : IDisposable
                 address = new Uri(served.Groups[1].Value);
             }
 
-            fingerprint = Fingerprint().Match(line) is { Success: true } pinned ? pinned.Groups[1].Value : null;
+            fingerprint ??= Fingerprint().Match(line) is { Success: true } pinned ? pinned.Groups[1].Value : null;
+            setupToken = SetupLink().Match(line) is { Success: true } link && link.Groups[1].Value == address?.GetLeftPart(UriPartial.Authority) ? link.Groups[2].Value : null;
         }
 
-        if (address is null || fingerprint is null)
+        if (address is null || fingerprint is null || setupToken is null)
         {
             // Only now wait for the process's error output: it ends when the process does.
             process.Kill();
@@ -44,10 +47,21 @@ public sealed partial class ServeCommandTests : IDisposable
 
         using (var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, certificate, _, _) => certificate is not null && Convert.ToHexStringLower(SHA256.HashData(certificate.RawData)) == fingerprint })
         using (var client = new HttpClient(handler) { BaseAddress = address })
-        using (var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative)))
         {
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            Assert.Contains("\"status\":\"ready\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            using (var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative)))
+            {
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                Assert.Contains("\"status\":\"ready\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+
+            // The first-run link sets up the first administrator, who signs in with a TOTP code: no default password anywhere.
+            using var setup = await client.PostAsJsonAsync(new Uri("/api/v1/setup", UriKind.Relative), new { token = setupToken, userId = "admin.first", password = "the first administrator's passphrase" });
+            Assert.Equal(HttpStatusCode.Created, setup.StatusCode);
+            var seed = (await setup.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("totpSecret").GetString()!;
+            using var signIn = await client.PostAsJsonAsync(new Uri("/api/v1/session", UriKind.Relative), new { userId = "admin.first", password = "the first administrator's passphrase", totp = new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes(seed)).ComputeTotp(DateTime.UtcNow) });
+            Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
+            using var spent = await client.PostAsJsonAsync(new Uri("/api/v1/setup", UriKind.Relative), new { token = setupToken, userId = "admin.second", password = "another long passphrase here" });
+            Assert.Equal(HttpStatusCode.BadRequest, spent.StatusCode);
         }
 
         using (var interrupt = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
@@ -60,6 +74,7 @@ public sealed partial class ServeCommandTests : IDisposable
         Assert.True(process.ExitCode == 0, rest + await error);
         Assert.DoesNotContain("Exception", await error, StringComparison.Ordinal);
         Assert.Contains("stopped.", rest, StringComparison.Ordinal);
+        Assert.DoesNotContain(setupToken, rest + await error, StringComparison.Ordinal);
         using var certificate = X509CertificateLoader.LoadPkcs12FromFile(Path.Combine(directory.FullName, "server.pfx"), null);
         Assert.Equal(fingerprint, Convert.ToHexStringLower(SHA256.HashData(certificate.RawData)));
         // The server held the audit writer and released it on the way out: a command can write again.
@@ -101,6 +116,9 @@ public sealed partial class ServeCommandTests : IDisposable
 
     [GeneratedRegex(@"Visage is serving (https://[^ ,]+)")]
     private static partial Regex Serving();
+
+    [GeneratedRegex(@"^  (https://[^/]+)/setup#(vsetup_[A-Za-z0-9_-]+)$")]
+    private static partial Regex SetupLink();
 
     [GeneratedRegex("certificate SHA-256 ([0-9a-f]{64})")]
     private static partial Regex Fingerprint();

@@ -39,7 +39,7 @@ internal sealed class ServerHarness : IAsyncDisposable
 
     public int Port => Address.Port;
 
-    public static WebApplication Build(string dataDirectory, Action<WebApplication>? mapMore = null, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? time = null)
+    public static WebApplication Build(string dataDirectory, Action<WebApplication>? mapMore = null, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? time = null, Action<WebApplicationBuilder>? compose = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -68,6 +68,7 @@ internal sealed class ServerHarness : IAsyncDisposable
         builder.Services.AddSingleton<IAuditTextScreen>(new NothingToScreen());
         builder.Services.AddWorkflows();
         builder.Services.AddVisageServer("Server");
+        compose?.Invoke(builder);
         var app = builder.Build();
         app.UseVisageServer();
         app.MapVisageEndpoints();
@@ -75,9 +76,9 @@ internal sealed class ServerHarness : IAsyncDisposable
         return app;
     }
 
-    public static async Task<ServerHarness> StartAsync(string dataDirectory, Action<WebApplication>? mapMore = null, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? time = null)
+    public static async Task<ServerHarness> StartAsync(string dataDirectory, Action<WebApplication>? mapMore = null, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? time = null, Action<WebApplicationBuilder>? compose = null)
     {
-        var app = Build(dataDirectory, mapMore, settings, time);
+        var app = Build(dataDirectory, mapMore, settings, time, compose);
         await app.StartVisageAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new ServerHarness(app, new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal)), dataDirectory);

@@ -47,7 +47,9 @@ internal static class ServeCommand
             {
                 var origin = addresses.FirstOrDefault(a => a.StartsWith("https://", StringComparison.Ordinal))?.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal) ?? string.Empty;
                 AnsiConsole.MarkupLine("[bold]First run:[/] no administrator has set up an account yet. Open this one-time link (valid 24 h; a new one is printed at each start until set-up is done) to choose the first administrator's user id and password and receive the TOTP seed:");
-                AnsiConsole.WriteLine($"  {origin}{setup}");
+                // Plain console output: the link must never be wrapped.
+                await Console.Out.WriteLineAsync($"  {origin}{setup}");
+                await Console.Out.FlushAsync(cancellationToken);
                 AnsiConsole.MarkupLine("  (an API client posts the token after '#' to /api/v1/setup as {\"token\", \"userId\", \"password\"}; the API reference is at /scalar)");
             }
 

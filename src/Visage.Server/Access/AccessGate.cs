@@ -56,7 +56,7 @@ internal sealed class AccessGate(RequestDelegate next)
             return;
         }
 
-        context.SetActor(new AuditActor(caller.Id, role!));
+        context.SetActor(new AuditActor(caller.Id, role!), declaration);
         await next(context);
     }
 }

@@ -26,6 +26,7 @@ public static class CallerContext
     private static readonly object CallerKey = new();
     private static readonly object RefusalKey = new();
     private static readonly object ActorKey = new();
+    private static readonly object DeclarationKey = new();
 
     public static Caller? Caller(this HttpContext context) => context?.Items[CallerKey] as Caller;
 
@@ -36,6 +37,9 @@ public static class CallerContext
     public static AuditActor Actor(this HttpContext context) =>
         context?.Items[ActorKey] as AuditActor ?? throw new InvalidOperationException("This endpoint runs without an authenticated actor; declare its permission.");
 
+    /// <summary>The actor the access gate chose, or null before the gate (or on an anonymous endpoint).</summary>
+    internal static AuditActor? ActorOrNull(this HttpContext context) => context.Items[ActorKey] as AuditActor;
+
     internal static string? CredentialRefusal(this HttpContext context) => context.Items[RefusalKey] as string;
 
     internal static void SetCaller(this HttpContext context, Caller? caller, string? refusal)
@@ -44,5 +48,12 @@ public static class CallerContext
         context.Items[RefusalKey] = refusal;
     }
 
-    internal static void SetActor(this HttpContext context, AuditActor actor) => context.Items[ActorKey] = actor;
+    internal static void SetActor(this HttpContext context, AuditActor actor, Endpoints.EndpointDeclaration declaration)
+    {
+        context.Items[ActorKey] = actor;
+        context.Items[DeclarationKey] = declaration;
+    }
+
+    /// <summary>The declaration of the endpoint the gate let the actor into; kept because error handling clears the endpoint.</summary>
+    internal static Endpoints.EndpointDeclaration? AdmittedTo(this HttpContext context) => context.Items[DeclarationKey] as Endpoints.EndpointDeclaration;
 }

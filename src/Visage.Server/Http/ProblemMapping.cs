@@ -3,6 +3,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using Visage.Audit;
+using Visage.Gallery;
+using Visage.Server.Access;
+using Visage.Server.Endpoints;
 using Visage.Server.Identity;
 using Visage.Workflows.PurposeApprovals;
 using Visage.Workflows.Recognition;
@@ -15,7 +18,7 @@ namespace Visage.Server.Http;
 /// ("nothing was done"); anything else is a fault of Visage: 500 with a correlation id, no detail, and only the
 /// exception's type in the log (messages may carry input).
 /// </summary>
-internal sealed partial class ProblemMapping(IProblemDetailsService problems, ILogger<ProblemMapping> logger) : IExceptionHandler
+internal sealed partial class ProblemMapping(IProblemDetailsService problems, AuditLog log, ILogger<ProblemMapping> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -36,6 +39,11 @@ internal sealed partial class ProblemMapping(IProblemDetailsService problems, IL
             _ => (StatusCodes.Status500InternalServerError, "internal", (string?)null),
         };
 
+        if (exception is BadHttpRequestException && !await RecordUnreadableAsync(httpContext))
+        {
+            (status, code, detail) = (StatusCodes.Status503ServiceUnavailable, "audit-unavailable", "The audit log cannot be written, so nothing was done.");
+        }
+
         var problem = ProblemWriter.Create(status, code, detail);
         if (exception is IdentityRefusedException { RetryAfter: { } wait })
         {
@@ -51,6 +59,31 @@ internal sealed partial class ProblemMapping(IProblemDetailsService problems, IL
 
         httpContext.Response.StatusCode = status;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem });
+    }
+
+    /// <summary>
+    /// A request to an audited endpoint that could not even be read (malformed JSON, wrong content type, too large) is
+    /// still a request about protected data by a known caller: one refused record, never its content. False when the
+    /// record cannot be written.
+    /// </summary>
+    private async Task<bool> RecordUnreadableAsync(HttpContext context)
+    {
+        // The exception handler has cleared the endpoint by now; the gate kept what it admitted the caller to.
+        var declaration = context.AdmittedTo();
+        if (declaration is null || declaration.AuditAction == EndpointDeclarations.NotAudited || context.ActorOrNull() is not { } actor)
+        {
+            return true;
+        }
+
+        try
+        {
+            await AuditedOperation.RecordRefusedAsync(log, actor, declaration.AuditAction!, declaration.Purpose == Purposes.None ? Purposes.Operations : declaration.Purpose, "bad-request");
+            return true;
+        }
+        catch (AuditUnavailableException)
+        {
+            return false;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "request failed: {ExceptionType} (correlation id {CorrelationId})")]

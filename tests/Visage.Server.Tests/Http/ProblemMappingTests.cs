@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Visage.Server.Access;
 using Visage.Server.Endpoints;
 using Visage.Workflows.Recognition;
@@ -55,8 +56,30 @@ public sealed class ProblemMappingTests : IDisposable
         Assert.Equal("no-store", response.Headers.CacheControl!.ToString());
     }
 
+    [Fact]
+    public async Task AnUnreadableBody_ToAnAuditedEndpoint_IsABadRequestProblem_AndOneRefusedRecord_WithoutItsContent()
+    {
+        await using var server = await StartAsync();
+        using var client = await server.StaffClientAsync(Roles.Reviewer);
+
+        using var malformed = await client.PostAsync(new Uri("/test/body", UriKind.Relative), new StringContent("{\"name\": \"Jane Example", System.Text.Encoding.UTF8, "application/json"));
+        using var wrongType = await client.PostAsync(new Uri("/test/body", UriKind.Relative), new StringContent("name=Jane", System.Text.Encoding.UTF8, "text/plain"));
+        var store = await server.Services.GetRequiredService<Visage.Storage.ProtectedStoreLifetime>().OpenAsync();
+        var records = (await new Visage.Audit.AuditQueries(store.Database).ByActionAsync("test.body", 0, 100)).Records;
+
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal("bad-request", JsonDocument.Parse(await malformed.Content.ReadAsStringAsync()).RootElement.GetProperty("reason").GetString());
+        // A wrong content type is refused by routing before any endpoint (or the access gate) runs: nothing was touched.
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, wrongType.StatusCode);
+        Assert.Equal("application/problem+json", wrongType.Content.Headers.ContentType!.MediaType);
+        Assert.Single(records);
+        Assert.All(records, r => Assert.Equal(("refused", "bad-request", "reviewer"), (r.Outcome, r.Reason, r.ActorRole)));
+        Assert.DoesNotContain(records, r => r.Reason!.Contains("Jane", StringComparison.Ordinal));
+    }
+
     private Task<ServerHarness> StartAsync() => ServerHarness.StartAsync(Path.Combine(root.FullName, "data"), app =>
     {
+        app.MapPost("/test/body", (Named body) => Results.Text(body.Name)).Declare(Permissions.Self, "test.body");
         app.MapGet("/test/refused/{kind}", (RefusalKind kind) => Results.Text(Throw(new WorkflowRefusedException(RefusalCodes.ConsentWithdrawn, kind, "The person has withdrawn consent."))))
             .Declare(Permissions.Self, "test.refusal");
         app.MapGet("/test/fault", () => Results.Text(Throw(new InvalidOperationException(Secret))))
@@ -64,4 +87,6 @@ public sealed class ProblemMappingTests : IDisposable
     });
 
     private static string Throw(Exception exception) => throw exception;
+
+    internal sealed record Named(string Name);
 }
