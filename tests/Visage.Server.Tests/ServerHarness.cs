@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Visage.Audit;
 using Visage.Face;
 using Visage.Gallery;
@@ -64,8 +65,8 @@ internal sealed class ServerHarness : IAsyncDisposable
         builder.Services.AddFaceEngine("Face");
         builder.Services.AddProtectedStore("Storage", loadGalleryAtStart: true);
         builder.Services.AddAuditLog("Audit");
-        // These tests write no free text to the audit log; the PHI screen hosts register is tested in Visage.Deid.
-        builder.Services.AddSingleton<IAuditTextScreen>(new NothingToScreen());
+        // The PHI screen every host registers (AddDeidentification does it for serve): the server's own audit reasons pass it.
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuditTextScreen, Visage.Deid.Text.PhiAuditTextScreen>());
         builder.Services.AddWorkflows();
         builder.Services.AddVisageServer("Server");
         compose?.Invoke(builder);
@@ -152,10 +153,5 @@ internal sealed class ServerHarness : IAsyncDisposable
     {
         await app.StopAsync();
         await app.DisposeAsync();
-    }
-
-    private sealed class NothingToScreen : IAuditTextScreen
-    {
-        public string? FindIdentifier(string text) => null;
     }
 }

@@ -26,7 +26,8 @@ public abstract class WorkflowTests(FaceEngineFixture engine) : StoreBackedTests
 
     protected ServiceProvider Services { get; private set; } = null!;
 
-    protected override IReadOnlyList<IAuditTextScreen> Screens { get; } = [new NothingToScreen()];
+    /// <summary>The PHI screen every host registers (AddDeidentification): the services' own reasons must pass it.</summary>
+    protected override IReadOnlyList<IAuditTextScreen> Screens { get; } = [new Visage.Deid.Text.PhiAuditTextScreen()];
 
     /// <summary>Configuration the host would read (thresholds, retention), for a test to override.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
@@ -105,11 +106,6 @@ public abstract class WorkflowTests(FaceEngineFixture engine) : StoreBackedTests
 
     protected async Task<long> TemplateCountAsync() => await (await Store.OpenAsync()).Store.CountAsync("templates");
 
-    /// <summary>These tests' reasons carry codes, scores and opaque ids only; the PHI screen hosts use is tested in Visage.Deid.</summary>
-    private sealed class NothingToScreen : IAuditTextScreen
-    {
-        public string? FindIdentifier(string text) => null;
-    }
 }
 
 /// <summary>The real engine with the default models (fetched by scripts/setup), shared by a test class.</summary>

@@ -178,7 +178,8 @@ internal static class ServerLoadRunner
             // One key drives all the load; the limiter's own cost is measured, its refusals are not.
             ["Server:RequestsPerMinute"] = "10000000",
         });
-        builder.Logging.ClearProviders();
+        builder.Logging.AddVisageServerConsole();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddFaceEngine("Face");
         builder.Services.AddProtectedStore("Storage", loadGalleryAtStart: true);
         builder.Services.AddAuditLog("Audit");

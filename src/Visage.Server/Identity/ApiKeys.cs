@@ -36,7 +36,8 @@ internal sealed partial class ApiKeys(IdentityTables tables, AuditLog log, TimeP
             throw new IdentityRefusedException(refused.Item1, 400, refused.Item2);
         }
 
-        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        // A dashed GUID: opaque, and the audit log's PHI screen knows it for a generated id (a short hex string could pass for an MRN).
+        var id = Guid.NewGuid().ToString();
         var token = $"{SecretToken.ApiKeyPrefix}{id}.{SecretToken.Base64Url(RandomNumberGenerator.GetBytes(32))}";
         var now = time.GetUtcNow();
         var key = new ApiKey(id, name!, roles, purposes, actor.Id, Trim(now), Trim(now.AddDays(days)), null, null, null);
@@ -55,7 +56,8 @@ internal sealed partial class ApiKeys(IdentityTables tables, AuditLog log, TimeP
                 c.AddInt64("@exp", key.Expires.ToUnixTimeMilliseconds());
             },
             cancellationToken);
-        await operation.SucceededAsync(string.Create(CultureInfo.InvariantCulture, $"key {id} expires {key.Expires:yyyy-MM-dd}"));
+        // No date in audit text (the screen takes any date for a birth date); the key's row holds its expiry.
+        await operation.SucceededAsync(string.Create(CultureInfo.InvariantCulture, $"key {id} valid {days} days"));
         return (key, token);
     }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Visage.Audit;
 using Visage.Gallery;
@@ -35,8 +34,10 @@ internal sealed class RoleElevations(IdentityTables tables, AuditLog log, StaffA
         }
 
         var now = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
-        var elevation = new RoleElevation(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), userId, role, reason.Trim(), actor.Id, now, now + duration);
-        await using var operation = await AuditedOperation.BeginAsync(log, actor, action, Purposes.Operations, reason: string.Create(CultureInfo.InvariantCulture, $"{role} to {userId} for {duration.TotalMinutes:0} min"), cancellationToken: cancellationToken);
+        var elevation = new RoleElevation(Guid.NewGuid().ToString(), userId, role, reason.Trim(), actor.Id, now, now + duration);
+        // The account elevated is the record's subject; the reason holds no user id or date (the PHI screen would refuse
+        // a name-like id or any date), and the free-text reason stays in the elevation's row.
+        await using var operation = await AuditedOperation.BeginAsync(log, actor, action, Purposes.Operations, userId, reason: string.Create(CultureInfo.InvariantCulture, $"{role} for {duration.TotalMinutes:0} min"), cancellationToken: cancellationToken);
         await tables.ExecuteAsync(
             "INSERT INTO role_elevations (id, user_id, role, reason, granted_by, granted_ms, expires_ms) VALUES (@id, @u, @r, @why, @by, @now, @exp);",
             c =>
@@ -50,7 +51,7 @@ internal sealed class RoleElevations(IdentityTables tables, AuditLog log, StaffA
                 c.AddInt64("@exp", elevation.Expires.ToUnixTimeMilliseconds());
             },
             cancellationToken);
-        await operation.SucceededAsync($"elevation {elevation.Id} until {elevation.Expires:O}");
+        await operation.SucceededAsync($"elevation {elevation.Id}");
         return elevation;
     }
 

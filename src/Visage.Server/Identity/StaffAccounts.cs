@@ -248,7 +248,7 @@ internal sealed partial class StaffAccounts(IdentityTables tables, AuditLog log,
             throw new IdentityRefusedException(IdentityCodes.UnknownAccount, 404, "No active account has this user id.");
         }
 
-        await using var operation = await AuditedOperation.BeginAsync(log, actor, "staff.disable", Purposes.Operations, cancellationToken: cancellationToken);
+        await using var operation = await AuditedOperation.BeginAsync(log, actor, "staff.disable", Purposes.Operations, userId, cancellationToken: cancellationToken);
         await tables.ExecuteAsync(
             "UPDATE staff_accounts SET disabled_ms = @now, disabled_by = @by WHERE user_id = @u;",
             c => { c.AddInt64("@now", time.GetUtcNow().ToUnixTimeMilliseconds()); c.AddText("@by", actor.Id); c.AddText("@u", userId); },
@@ -256,14 +256,14 @@ internal sealed partial class StaffAccounts(IdentityTables tables, AuditLog log,
         await sessions.EndAllAsync(userId, cancellationToken);
         var opened = await tables.StoreAsync(cancellationToken);
         await opened.Vault.DeleteSubjectAsync(row.SecretEnvelope, actor.Id, DeletionReason.Request, cancellationToken);
-        await operation.SucceededAsync($"account {userId} disabled; sessions ended, TOTP seed shredded");
+        await operation.SucceededAsync("account disabled; sessions ended, TOTP seed shredded");
     }
 
     private async Task<string> IssueLinkAsync(AuditActor actor, string? userId, IReadOnlyList<string> roles, string reason, CancellationToken cancellationToken)
     {
         var token = SecretToken.New(SecretToken.SetupPrefix);
         var now = time.GetUtcNow();
-        await using var operation = await AuditedOperation.BeginAsync(log, actor, "staff.setup-link", Purposes.Operations, reason: reason, cancellationToken: cancellationToken);
+        await using var operation = await AuditedOperation.BeginAsync(log, actor, "staff.setup-link", Purposes.Operations, userId, reason: reason, cancellationToken: cancellationToken);
         await tables.ExecuteAsync(
             "INSERT INTO staff_setup_links (token_hash, user_id, roles, created_by, created_ms, expires_ms) VALUES (@h, @u, @r, @by, @now, @exp);",
             c =>

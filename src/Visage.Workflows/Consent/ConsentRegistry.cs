@@ -333,7 +333,14 @@ public sealed class ConsentRegistry(ProtectedStoreLifetime store, AuditLog log, 
 
     private static string Describe(ConsentRecord record) => string.Create(
         CultureInfo.InvariantCulture,
-        $"notice v{record.NoticeVersion}; purposes {ConsentCodes.PurposeList(record.Purposes)}; method {record.Method.ToCode()}; given by {record.GivenBy.ToCode()}; expires {(record.Expires is { } e ? e.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "never")}");
+        $"notice v{record.NoticeVersion}; purposes {ConsentCodes.PurposeList(record.Purposes)}; method {record.Method.ToCode()}; given by {record.GivenBy.ToCode()}; {(record.Expires is { } e ? ExpiresIn(record.Granted, e) : "expires never")}");
+
+    /// <summary>
+    /// The term as a length, never a date: the audit log's PHI screen refuses any date in a reason (it could be a birth
+    /// date), and the consent's row holds the exact expiry.
+    /// </summary>
+    private static string ExpiresIn(DateTimeOffset granted, DateTimeOffset expires) =>
+        string.Create(CultureInfo.InvariantCulture, $"expires after {Math.Max(1, (int)Math.Ceiling((expires - granted).TotalDays))} days");
 
     private static DateTimeOffset Ms(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
