@@ -14,6 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.HttpOverrides;
 using Visage.Server.Access;
 using Visage.Server.Consent;
 using Visage.Server.Endpoints;
@@ -89,6 +90,11 @@ public static class ServerServiceCollectionExtensions
         app.UseStatusCodePages();
         app.UseHsts();
         app.UseMiddleware<SecurityHeaders>();
+        // Behind a reverse proxy on this host (plain HTTP on the loopback port), the client's address is the one the proxy
+        // forwards, so rate limits and the audit's address hash stay per client; the header is trusted from loopback only.
+        app.UseWhen(
+            context => !context.Request.IsHttps && context.RequestServices.GetRequiredService<IOptions<ServerOptions>>().Value.LoopbackHttpPort > 0,
+            proxied => proxied.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto }));
         app.UseMiddleware<CredentialResolver>();
         app.UseRateLimiter();
         app.UseMiddleware<AccessGate>();

@@ -29,6 +29,16 @@ internal sealed class ServerOptionsValidation(string section) : IValidateOptions
             failures.Add($"{section}:LoopbackHttpPort is allowed only when {section}:Address is a loopback address: plain HTTP never leaves the host.");
         }
 
+        if (options.RequestsPerMinute is < 1 or > 1_000_000_000)
+        {
+            failures.Add($"{section}:RequestsPerMinute must be a whole number from 1 (default 1200).");
+        }
+
+        if (options.SignInsPerMinute is < 1 or > 1_000_000)
+        {
+            failures.Add($"{section}:SignInsPerMinute must be a whole number from 1 (default 10).");
+        }
+
         if (options.CertificateFile is { Length: > 0 } file && !File.Exists(file))
         {
             failures.Add($"{section}:CertificateFile does not name a readable file (its path is not shown).");

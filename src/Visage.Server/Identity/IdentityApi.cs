@@ -13,9 +13,11 @@ namespace Visage.Server.Identity;
 
 public sealed record SetupRequest(string Token, string UserId, string Password);
 
-public sealed record SignInRequest(string UserId, string Password, string? Totp, string? RecoveryCode);
+/// <param name="Browser">True for a browser: the session travels only in an HttpOnly cookie (no script can read it) and
+/// the answer carries the CSRF token instead; otherwise the answer carries the bearer token and no cookie is set.</param>
+public sealed record SignInRequest(string UserId, string Password, string? Totp, string? RecoveryCode, bool Browser = false);
 
-public sealed record SignedIn(string UserId, IReadOnlyList<string> Roles, string Token, string CsrfToken, int IdleTimeoutSeconds);
+public sealed record SignedIn(string UserId, IReadOnlyList<string> Roles, string? Token, string? CsrfToken, int IdleTimeoutSeconds);
 
 public sealed record CallerView(string Id, string Credential, IReadOnlyList<string> Roles);
 
@@ -66,9 +68,15 @@ internal static class IdentityApi
     internal static async Task<Ok<SignedIn>> SignInAsync(SignInRequest request, StaffAccounts accounts, IOptions<IdentityOptions> options, HttpContext context, CancellationToken cancellationToken)
     {
         var (token, account) = await accounts.SignInAsync(request.UserId ?? string.Empty, request.Password ?? string.Empty, request.Totp, request.RecoveryCode, cancellationToken);
+        var idle = (int)options.Value.IdleTimeout.TotalSeconds;
+        if (!request.Browser)
+        {
+            return TypedResults.Ok(new SignedIn(account.UserId, account.Roles, token, null, idle));
+        }
+
         // The browser's copy: HttpOnly (no script reads it), Secure and SameSite=Strict; the __Host- prefix pins it to this origin.
         context.Response.Cookies.Append(CredentialResolver.SessionCookie, token, new CookieOptions { HttpOnly = true, Secure = true, SameSite = SameSiteMode.Strict, Path = "/", IsEssential = true });
-        return TypedResults.Ok(new SignedIn(account.UserId, account.Roles, token, CsrfToken.For(token), (int)options.Value.IdleTimeout.TotalSeconds));
+        return TypedResults.Ok(new SignedIn(account.UserId, account.Roles, null, CsrfToken.For(token), idle));
     }
 
     internal static Ok<CallerView> Me(HttpContext context)

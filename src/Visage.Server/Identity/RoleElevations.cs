@@ -23,6 +23,7 @@ internal sealed class RoleElevations(IdentityTables tables, AuditLog log, StaffA
         var account = OperatorId.IsValid(userId) ? await accounts.FindAsync(userId, cancellationToken) : null;
         var problem = account is null || account.Disabled is not null ? (IdentityCodes.UnknownAccount, 404, "No active account has this user id.")
             : string.Equals(userId, actor.Id, StringComparison.Ordinal) ? (IdentityCodes.BadElevation, 403, "An administrator cannot elevate their own account; another administrator must.")
+            : string.Equals(account.CreatedBy, actor.Id, StringComparison.Ordinal) ? (IdentityCodes.BadElevation, 403, "An administrator cannot elevate an account they created (it could be their own second account); another administrator must.")
             : !Roles.IsStaff(role) ? (IdentityCodes.BadRoles, 400, $"Only a staff role can be granted: {string.Join(", ", Roles.Staff)}.")
             : duration <= TimeSpan.Zero || duration > options.Value.MaxElevation ? (IdentityCodes.BadElevation, 400, string.Create(CultureInfo.InvariantCulture, $"An elevation lasts from a minute up to {options.Value.MaxElevation.TotalHours:0.#} h."))
             : string.IsNullOrWhiteSpace(reason) || reason.Length > 200 ? (IdentityCodes.BadElevation, 400, "Give the reason for the elevation (up to 200 characters, no patient details).")

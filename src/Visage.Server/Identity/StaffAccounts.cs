@@ -48,6 +48,11 @@ internal sealed partial class StaffAccounts(IdentityTables tables, AuditLog log,
             return null;
         }
 
+        // Only the newest first-run link works: an earlier one, printed to a console log by an earlier start, is spent now.
+        await tables.ExecuteAsync(
+            "UPDATE staff_setup_links SET used_ms = @now WHERE user_id IS NULL AND used_ms IS NULL;",
+            c => c.AddInt64("@now", time.GetUtcNow().ToUnixTimeMilliseconds()),
+            cancellationToken);
         return await IssueLinkAsync(FirstRun, null, [Roles.Administrator], "first administrator", cancellationToken);
     }
 
@@ -121,7 +126,28 @@ internal sealed partial class StaffAccounts(IdentityTables tables, AuditLog log,
         var envelope = Guid.NewGuid();
         var opened = await tables.StoreAsync(cancellationToken);
         await using var operation = await AuditedOperation.BeginAsync(log, actor, "staff.setup", Purposes.Operations, reason: string.Join(",", link.Roles), cancellationToken: cancellationToken);
-        await opened.Vault.SealAsync(
+        try
+        {
+            await SealAccountAsync();
+        }
+        catch (DbException)
+        {
+            if (await FindAsync(userId, CancellationToken.None) is null)
+            {
+                throw;
+            }
+
+            // Another setup took this user id a moment ago (the insert hit the primary key); nothing of this one was kept.
+            await RefuseAsync(actor, "staff.setup", IdentityCodes.UserIdTaken, userId);
+            throw new IdentityRefusedException(IdentityCodes.UserIdTaken, 409, "An account with this user id exists; choose another.");
+        }
+
+        await operation.SucceededAsync("account created; MFA pending its first sign-in");
+        var secret = Base32Encoding.ToString(seed);
+        var uri = string.Create(CultureInfo.InvariantCulture, $"otpauth://totp/Visage:{Uri.EscapeDataString(userId)}?secret={secret}&issuer=Visage&algorithm=SHA1&digits=6&period=30");
+        return new AccountSetup(userId, link.Roles, secret, uri, recovery);
+
+        Task SealAccountAsync() => opened.Vault.SealAsync(
             envelope,
             SecretsKind,
             Seal(new AccountSecrets(Base32Encoding.ToString(seed), [.. recovery.Select(HashCode)])),
@@ -130,6 +156,12 @@ internal sealed partial class StaffAccounts(IdentityTables tables, AuditLog log,
                 if (await RunAsync(transaction, "UPDATE staff_setup_links SET used_ms = @now WHERE token_hash = @h AND used_ms IS NULL AND expires_ms > @now;", c => { c.AddBytes("@h", hash); c.AddInt64("@now", now); }, ct) != 1)
                 {
                     throw new IdentityRefusedException(IdentityCodes.SetupLinkInvalid, 400, "This setup link was used a moment ago.");
+                }
+
+                if (link.UserId is null)
+                {
+                    // The first administrator exists now: no other first-run link may make another.
+                    await RunAsync(transaction, "UPDATE staff_setup_links SET used_ms = @now WHERE user_id IS NULL AND used_ms IS NULL;", c => c.AddInt64("@now", now), ct);
                 }
 
                 await RunAsync(
@@ -147,10 +179,6 @@ internal sealed partial class StaffAccounts(IdentityTables tables, AuditLog log,
                     ct);
             },
             cancellationToken);
-        await operation.SucceededAsync("account created; MFA pending its first sign-in");
-        var secret = Base32Encoding.ToString(seed);
-        var uri = string.Create(CultureInfo.InvariantCulture, $"otpauth://totp/Visage:{Uri.EscapeDataString(userId)}?secret={secret}&issuer=Visage&algorithm=SHA1&digits=6&period=30");
-        return new AccountSetup(userId, link.Roles, secret, uri, recovery);
     }
 
     /// <summary>
@@ -174,6 +202,13 @@ internal sealed partial class StaffAccounts(IdentityTables tables, AuditLog log,
         {
             await RefuseAsync(actor, "staff.sign-in", IdentityCodes.AccountLocked, null);
             throw new IdentityRefusedException(IdentityCodes.AccountLocked, 429, "Too many failed sign-ins: this account is locked for a while; try again later or ask an administrator.", locked - now);
+        }
+
+        // Asked before the password is checked, so the answer never tells a correct password from a wrong one.
+        if (string.IsNullOrEmpty(totpCode) && string.IsNullOrEmpty(recoveryCode))
+        {
+            await RefuseAsync(actor, "staff.sign-in", IdentityCodes.MfaRequired, null);
+            throw new IdentityRefusedException(IdentityCodes.MfaRequired, 401, "A TOTP code from the authenticator app (or a recovery code) is required.");
         }
 
         if (Hasher.VerifyHashedPassword(userId, row.PasswordHash, password ?? string.Empty) == PasswordVerificationResult.Failed)
@@ -202,17 +237,7 @@ internal sealed partial class StaffAccounts(IdentityTables tables, AuditLog log,
                 throw new IdentityRefusedException(IdentityCodes.TotpReused, 401, "This code was used already; wait for the next one.");
             }
         }
-        else if (!string.IsNullOrEmpty(recoveryCode) && secrets.RecoveryHashes.Contains(HashCode(recoveryCode.Trim())))
-        {
-            var left = secrets.RecoveryHashes.Where(h => h != HashCode(recoveryCode.Trim())).ToList();
-            await opened.Vault.SealAsync(row.SecretEnvelope, SecretsKind, Seal(secrets with { RecoveryHashes = left }), cancellationToken: cancellationToken);
-        }
-        else if (string.IsNullOrEmpty(recoveryCode))
-        {
-            await RefuseAsync(actor, "staff.sign-in", IdentityCodes.MfaRequired, null);
-            throw new IdentityRefusedException(IdentityCodes.MfaRequired, 401, "A TOTP code from the authenticator app (or a recovery code) is required.");
-        }
-        else
+        else if (!secrets.RecoveryHashes.Contains(HashCode(recoveryCode!.Trim())) || !await SpendRecoveryCodeAsync(userId, HashCode(recoveryCode.Trim()), cancellationToken))
         {
             await FailAsync(actor, row, "recovery code", cancellationToken);
         }
@@ -282,17 +307,42 @@ internal sealed partial class StaffAccounts(IdentityTables tables, AuditLog log,
 
     private async Task FailAsync(AuditActor actor, AccountRow row, string factor, CancellationToken cancellationToken)
     {
-        var failures = row.FailedSignIns + 1;
+        // Counted in the database, not from the row read earlier: guesses sent at once each count.
+        var failures = (int)(await tables.QueryAsync(
+            "UPDATE staff_accounts SET failed_sign_ins = failed_sign_ins + 1 WHERE user_id = @u RETURNING failed_sign_ins;",
+            c => c.AddText("@u", row.Account.UserId),
+            r => r.GetInt64(0),
+            cancellationToken)).Single();
         var threshold = options.Value.LockoutThreshold;
         long? lockedUntil = failures >= threshold
             ? (time.GetUtcNow() + TimeSpan.FromMinutes(Math.Pow(2, Math.Min(failures - threshold, 10)))).ToUnixTimeMilliseconds()
             : null;
-        await tables.ExecuteAsync(
-            "UPDATE staff_accounts SET failed_sign_ins = @f, locked_until_ms = @l WHERE user_id = @u;",
-            c => { c.AddInt64("@f", failures); c.AddTyped("@l", System.Data.DbType.Int64, lockedUntil); c.AddText("@u", row.Account.UserId); },
-            cancellationToken);
+        if (lockedUntil is not null)
+        {
+            await tables.ExecuteAsync(
+                "UPDATE staff_accounts SET locked_until_ms = @l WHERE user_id = @u AND (locked_until_ms IS NULL OR locked_until_ms < @l);",
+                c => { c.AddInt64("@l", lockedUntil.Value); c.AddText("@u", row.Account.UserId); },
+                cancellationToken);
+        }
+
         await RefuseAsync(actor, "staff.sign-in", IdentityCodes.BadCredentials, null, $"wrong {factor}; {failures} failed in a row{(lockedUntil is null ? string.Empty : ", account locked")}");
         throw new IdentityRefusedException(IdentityCodes.BadCredentials, 401, "The user id, password or code is wrong.");
+    }
+
+    /// <summary>True when this code had not been used: the row's primary key lets one of two simultaneous uses through.</summary>
+    private async Task<bool> SpendRecoveryCodeAsync(string userId, string codeHash, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await tables.ExecuteAsync(
+                "INSERT INTO staff_recovery_uses (user_id, code_hash, used_ms) VALUES (@u, @h, @now);",
+                c => { c.AddText("@u", userId); c.AddText("@h", codeHash); c.AddInt64("@now", time.GetUtcNow().ToUnixTimeMilliseconds()); },
+                cancellationToken) == 1;
+        }
+        catch (DbException)
+        {
+            return false;
+        }
     }
 
     private Task<AuditRecord> RefuseAsync(AuditActor actor, string action, string code, string? subject, string? detail = null) =>
@@ -355,7 +405,7 @@ internal sealed partial class StaffAccounts(IdentityTables tables, AuditLog log,
     private sealed record AccountRow(StaffAccount Account, string? PasswordHash, Guid SecretEnvelope, int FailedSignIns);
 }
 
-/// <summary>What an account's key envelope holds: the TOTP seed and the hashes of the recovery codes not yet used.</summary>
+/// <summary>What an account's key envelope holds: the TOTP seed and the hashes of its recovery codes (a used one is a row of staff_recovery_uses).</summary>
 internal sealed record AccountSecrets(string TotpSeed, IReadOnlyList<string> RecoveryHashes);
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(AccountSecrets))]

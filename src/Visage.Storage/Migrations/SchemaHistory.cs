@@ -307,8 +307,9 @@ internal static class SchemaHistory
             6,
             "staff accounts, sessions, API keys, role elevations",
             // Secrets are kept only as hashes (passwords: Identity's PBKDF2 hasher; session, setup and API key tokens:
-            // SHA-256 of 256 random bits), except each account's TOTP seed and recovery codes, sealed in a key envelope of the
-            // account's own (secret_envelope, a row of subjects) so removing the account shreds them.
+            // SHA-256 of 256 random bits), except each account's TOTP seed and recovery code hashes, sealed in a key envelope
+            // of the account's own (secret_envelope, a row of subjects) so removing the account shreds them. A recovery code
+            // is spent by inserting its row in staff_recovery_uses: the primary key lets one of two simultaneous uses through.
             Sqlite: """
                 CREATE TABLE staff_accounts (
                     user_id TEXT PRIMARY KEY,
@@ -332,6 +333,11 @@ internal static class SchemaHistory
                     created_ms INTEGER NOT NULL,
                     expires_ms INTEGER NOT NULL,
                     used_ms INTEGER);
+                CREATE TABLE staff_recovery_uses (
+                    user_id TEXT NOT NULL REFERENCES staff_accounts (user_id),
+                    code_hash TEXT NOT NULL,
+                    used_ms INTEGER NOT NULL,
+                    PRIMARY KEY (user_id, code_hash));
                 CREATE TABLE staff_sessions (
                     token_hash BLOB PRIMARY KEY,
                     user_id TEXT NOT NULL REFERENCES staff_accounts (user_id),
@@ -385,6 +391,11 @@ internal static class SchemaHistory
                     created_ms bigint NOT NULL,
                     expires_ms bigint NOT NULL,
                     used_ms bigint);
+                CREATE TABLE staff_recovery_uses (
+                    user_id text NOT NULL REFERENCES staff_accounts (user_id),
+                    code_hash text NOT NULL,
+                    used_ms bigint NOT NULL,
+                    PRIMARY KEY (user_id, code_hash));
                 CREATE TABLE staff_sessions (
                     token_hash bytea PRIMARY KEY,
                     user_id text NOT NULL REFERENCES staff_accounts (user_id),

@@ -7,6 +7,7 @@ using Visage.Gallery;
 using Visage.Server.Access;
 using Visage.Server.Endpoints;
 using Visage.Server.Identity;
+using Visage.Storage.Tests;
 
 namespace Visage.Server.Tests.Identity;
 
@@ -15,12 +16,19 @@ namespace Visage.Server.Tests.Identity;
 /// by itself, the access review, disabling an account, CSRF for a browser's cookie session and the sign-in rate limit.
 /// Two endpoints exist only in this test, so these rules are checked apart from any area's handlers.
 /// </summary>
-public sealed class CredentialTests : IDisposable
+public abstract class CredentialTests : IDisposable
 {
     private readonly DirectoryInfo root = Directory.CreateTempSubdirectory("visage-server-credentials-");
     private readonly TestClock clock = new();
 
-    public void Dispose() => root.Delete(recursive: true);
+    public void Dispose()
+    {
+        root.Delete(recursive: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>The store's settings beyond the data directory (none for SQLite).</summary>
+    protected abstract Task<Dictionary<string, string?>> StoreSettingsAsync();
 
     [Fact]
     public async Task ASession_UnusedFor15Minutes_Ends_ButUseKeepsItAlive()
@@ -96,6 +104,10 @@ public sealed class CredentialTests : IDisposable
         using var self = await admin.PostAsJsonAsync(new Uri($"/api/v1/staff/{adminId}/elevations", UriKind.Relative), new ElevationRequest(Roles.Reviewer, 10, "covering the review queue"));
         using var grant = await admin.PostAsJsonAsync(new Uri($"/api/v1/staff/{clerkId}/elevations", UriKind.Relative), new ElevationRequest(Roles.Reviewer, 10, "covering the review queue"));
         using var during = await clerk.PostAsync(ReviewProbe, null);
+        using var issued = await admin.PostAsJsonAsync(new Uri("/api/v1/staff", UriKind.Relative), new NewStaffRequest("clerk.own", [Roles.FrontDesk]));
+        var link = await issued.Content.ReadFromJsonAsync<SetupLinkIssued>();
+        await server.Services.GetRequiredService<StaffAccounts>().CompleteSetupAsync(link!.SetupToken, "clerk.own", ServerHarness.StaffPassword);
+        using var own = await admin.PostAsJsonAsync(new Uri("/api/v1/staff/clerk.own/elevations", UriKind.Relative), new ElevationRequest(Roles.Clinician, 10, "covering the ward"));
         var review = await admin.GetFromJsonAsync<AccessReview>(new Uri("/api/v1/access-review", UriKind.Relative), Json);
         clock.Advance(TimeSpan.FromMinutes(11));
         using var after = await clerk.PostAsync(ReviewProbe, null);
@@ -105,6 +117,8 @@ public sealed class CredentialTests : IDisposable
         Assert.Equal(IdentityCodes.BadElevation, await SignInTests.ReasonAsync(self));
         Assert.Equal(HttpStatusCode.Created, grant.StatusCode);
         Assert.Equal(HttpStatusCode.OK, during.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, own.StatusCode);
+        Assert.Equal(IdentityCodes.BadElevation, await SignInTests.ReasonAsync(own));
         Assert.Equal(clerkId + " as reviewer", await during.Content.ReadAsStringAsync());
         var clerkRow = review!.Accounts.Single(a => a.UserId == clerkId);
         Assert.Equal([Roles.FrontDesk], clerkRow.Roles);
@@ -141,7 +155,7 @@ public sealed class CredentialTests : IDisposable
         var setup = await accounts.CompleteSetupAsync(link, "clerk.browser", ServerHarness.StaffPassword);
         var cookies = new CookieContainer();
         using var browser = server.Client(cookies);
-        using var signIn = await browser.PostAsJsonAsync(new Uri("/api/v1/session", UriKind.Relative), new SignInRequest("clerk.browser", ServerHarness.StaffPassword, server.TotpNow(setup.TotpSecret), null));
+        using var signIn = await browser.PostAsJsonAsync(new Uri("/api/v1/session", UriKind.Relative), new SignInRequest("clerk.browser", ServerHarness.StaffPassword, server.TotpNow(setup.TotpSecret), null, Browser: true));
         var session = await signIn.Content.ReadFromJsonAsync<SignedIn>();
 
         using var read = await browser.GetAsync(Me);
@@ -151,6 +165,7 @@ public sealed class CredentialTests : IDisposable
         using var withToken = new HttpRequestMessage(HttpMethod.Delete, Me) { Headers = { { AccessGate.CsrfHeader, session!.CsrfToken } } };
         using var signedOut = await browser.SendAsync(withToken);
 
+        Assert.Null(session.Token);
         Assert.Contains("HttpOnly", signIn.Headers.GetValues("Set-Cookie").Single(), StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=strict", signIn.Headers.GetValues("Set-Cookie").Single(), StringComparison.OrdinalIgnoreCase);
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
@@ -164,7 +179,9 @@ public sealed class CredentialTests : IDisposable
     [Fact]
     public async Task SignIns_FromOneAddress_AreRateLimited_WithRetryAfter()
     {
-        await using var server = await ServerHarness.StartAsync(Path.Combine(root.FullName, "data"), settings: new Dictionary<string, string?> { ["Server:SignInsPerMinute"] = "3" });
+        var settings = await StoreSettingsAsync();
+        settings["Server:SignInsPerMinute"] = "3";
+        await using var server = await ServerHarness.StartAsync(Path.Combine(root.FullName, "data"), settings: settings);
         using var client = server.Client();
         var statuses = new List<HttpStatusCode>();
         HttpResponseMessage? last = null;
@@ -187,7 +204,7 @@ public sealed class CredentialTests : IDisposable
     private static readonly Uri ReviewProbe = new("/test/review", UriKind.Relative);
     private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
 
-    private Task<ServerHarness> StartAsync() => ServerHarness.StartAsync(
+    private async Task<ServerHarness> StartAsync() => await ServerHarness.StartAsync(
         Path.Combine(root.FullName, "data"),
         app =>
         {
@@ -195,6 +212,7 @@ public sealed class CredentialTests : IDisposable
             app.MapPost("/test/step-up", Acting).Declare(Permissions.Verify, "test.step-up", Purposes.StepUp);
             app.MapPost("/test/review", Acting).Declare(Permissions.ReviewRead, "test.review");
         },
+        settings: await StoreSettingsAsync(),
         time: clock);
 
     private static string Acting(HttpContext context) => $"{context.Actor().Id} as {context.Actor().Role}";
@@ -212,4 +230,15 @@ public sealed class CredentialTests : IDisposable
         client.DefaultRequestHeaders.Authorization = new("Bearer", token);
         return client;
     }
+}
+
+public sealed class SqliteCredentialTests : CredentialTests
+{
+    protected override Task<Dictionary<string, string?>> StoreSettingsAsync() => Task.FromResult(new Dictionary<string, string?>());
+}
+
+public sealed class PostgresCredentialTests(PostgresCluster cluster) : CredentialTests, IClassFixture<PostgresCluster>
+{
+    protected override async Task<Dictionary<string, string?>> StoreSettingsAsync() =>
+        new() { ["Storage:Provider"] = "postgres", ["Storage:Postgres"] = await cluster.CreateDatabaseAsync() };
 }

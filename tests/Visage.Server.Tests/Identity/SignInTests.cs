@@ -4,20 +4,30 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Visage.Server.Access;
 using Visage.Server.Identity;
+using Visage.Storage.Tests;
 
 namespace Visage.Server.Tests.Identity;
 
-/// <summary>First-run set-up, sign-in with TOTP, its refusals and the lockout, over real Kestrel.</summary>
-public sealed class SignInTests : IDisposable
+/// <summary>First-run set-up, sign-in with TOTP, its refusals and the lockout, over real Kestrel, on SQLite and PostgreSQL.</summary>
+public abstract class SignInTests : IDisposable
 {
     private readonly DirectoryInfo root = Directory.CreateTempSubdirectory("visage-server-signin-");
 
-    public void Dispose() => root.Delete(recursive: true);
+    public void Dispose()
+    {
+        root.Delete(recursive: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>The store's settings beyond the data directory (none for SQLite).</summary>
+    protected abstract Task<IReadOnlyDictionary<string, string?>?> StoreSettingsAsync();
+
+    private async Task<ServerHarness> StartAsync() => await ServerHarness.StartAsync(Path.Combine(root.FullName, "data"), settings: await StoreSettingsAsync());
 
     [Fact]
     public async Task FirstRun_LinkCreatesTheAdministrator_WhoSignsInWithTotp_AndTheLinkIsSpent()
     {
-        await using var server = await ServerHarness.StartAsync(Path.Combine(root.FullName, "data"));
+        await using var server = await StartAsync();
         var accounts = server.Services.GetRequiredService<StaffAccounts>();
         var link = await accounts.FirstRunLinkAsync();
         Assert.NotNull(link);
@@ -50,7 +60,7 @@ public sealed class SignInTests : IDisposable
     [Fact]
     public async Task ATotpCode_IsGoodOnce_AndARecoveryCodeOnce()
     {
-        await using var server = await ServerHarness.StartAsync(Path.Combine(root.FullName, "data"));
+        await using var server = await StartAsync();
         var (setup, client) = await NewAccountAsync(server, "clerk.a", Roles.FrontDesk);
         using var _ = client;
         var code = ServerHarness.Totp(setup.TotpSecret);
@@ -71,7 +81,7 @@ public sealed class SignInTests : IDisposable
     [Fact]
     public async Task FailedSignIns_LockTheAccount_EvenForTheRightPassword_WithRetryAfter()
     {
-        await using var server = await ServerHarness.StartAsync(Path.Combine(root.FullName, "data"));
+        await using var server = await StartAsync();
         var (setup, client) = await NewAccountAsync(server, "clerk.b", Roles.FrontDesk);
         using var _ = client;
         for (var i = 0; i < 5; i++)
@@ -90,7 +100,7 @@ public sealed class SignInTests : IDisposable
     [Fact]
     public async Task AWeakPassword_IsRefused_AndTheLinkStaysUsable()
     {
-        await using var server = await ServerHarness.StartAsync(Path.Combine(root.FullName, "data"));
+        await using var server = await StartAsync();
         var link = await server.Services.GetRequiredService<StaffAccounts>().IssueSetupLinkAsync(new("test-admin", Roles.Administrator), "clerk.c", [Roles.FrontDesk]);
         using var client = server.Client();
 
@@ -100,6 +110,53 @@ public sealed class SignInTests : IDisposable
         Assert.Equal(HttpStatusCode.BadRequest, weak.StatusCode);
         Assert.Equal(IdentityCodes.WeakPassword, await ReasonAsync(weak));
         Assert.Equal(HttpStatusCode.Created, good.StatusCode);
+    }
+
+    [Fact]
+    public async Task OnlyTheNewestFirstRunLink_Works_AndRedeemingItSpendsEveryOther()
+    {
+        await using var server = await StartAsync();
+        var accounts = server.Services.GetRequiredService<StaffAccounts>();
+        var printedEarlier = await accounts.FirstRunLinkAsync();
+        var printedNow = await accounts.FirstRunLinkAsync();
+        using var client = server.Client();
+
+        using var stale = await client.PostAsJsonAsync(new Uri("/api/v1/setup", UriKind.Relative), new SetupRequest(printedEarlier!, "admin.early", ServerHarness.StaffPassword));
+        using var fresh = await client.PostAsJsonAsync(new Uri("/api/v1/setup", UriKind.Relative), new SetupRequest(printedNow!, "admin.now", ServerHarness.StaffPassword));
+
+        Assert.Equal(IdentityCodes.SetupLinkInvalid, await ReasonAsync(stale));
+        Assert.Equal(HttpStatusCode.Created, fresh.StatusCode);
+        Assert.Null(await accounts.FindAsync("admin.early"));
+    }
+
+    [Fact]
+    public async Task NoCode_IsRefusedBeforeThePasswordIsChecked_SoTheAnswerNeverConfirmsAPassword()
+    {
+        await using var server = await StartAsync();
+        var (_, client) = await NewAccountAsync(server, "clerk.d", Roles.FrontDesk);
+        using var _ = client;
+
+        using var right = await client.PostAsJsonAsync(new Uri("/api/v1/session", UriKind.Relative), new SignInRequest("clerk.d", ServerHarness.StaffPassword, null, null));
+        using var wrong = await client.PostAsJsonAsync(new Uri("/api/v1/session", UriKind.Relative), new SignInRequest("clerk.d", "a wrong password here", null, null));
+
+        Assert.Equal(IdentityCodes.MfaRequired, await ReasonAsync(right));
+        Assert.Equal(IdentityCodes.MfaRequired, await ReasonAsync(wrong));
+    }
+
+    [Fact]
+    public async Task GuessesSentAtOnce_EachCount_AndOneRecoveryCodeUsedTwiceAtOnce_SignsInOnce()
+    {
+        await using var server = await StartAsync();
+        var (setup, client) = await NewAccountAsync(server, "clerk.e", Roles.FrontDesk);
+        using var _ = client;
+
+        var together = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => SignInAsync(client, "clerk.e", null, setup.RecoveryCodes[0])));
+        var guesses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => client.PostAsJsonAsync(new Uri("/api/v1/session", UriKind.Relative), new SignInRequest("clerk.e", "not the password at all", "000000", null))));
+        var account = await server.Services.GetRequiredService<StaffAccounts>().FindAsync("clerk.e");
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Unauthorized], together.Select(r => r.StatusCode).Order());
+        Assert.NotNull(account!.LockedUntil);
+        Assert.All(together.Concat(guesses), r => r.Dispose());
     }
 
     internal static async Task<string?> ReasonAsync(HttpResponseMessage response)
@@ -117,4 +174,15 @@ public sealed class SignInTests : IDisposable
 
     private static Task<HttpResponseMessage> SignInAsync(HttpClient client, string userId, string? totp, string? recovery) =>
         client.PostAsJsonAsync(new Uri("/api/v1/session", UriKind.Relative), new SignInRequest(userId, ServerHarness.StaffPassword, totp, recovery));
+}
+
+public sealed class SqliteSignInTests : SignInTests
+{
+    protected override Task<IReadOnlyDictionary<string, string?>?> StoreSettingsAsync() => Task.FromResult<IReadOnlyDictionary<string, string?>?>(null);
+}
+
+public sealed class PostgresSignInTests(PostgresCluster cluster) : SignInTests, IClassFixture<PostgresCluster>
+{
+    protected override async Task<IReadOnlyDictionary<string, string?>?> StoreSettingsAsync() =>
+        new Dictionary<string, string?> { ["Storage:Provider"] = "postgres", ["Storage:Postgres"] = await cluster.CreateDatabaseAsync() };
 }
