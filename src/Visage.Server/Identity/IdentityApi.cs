@@ -52,6 +52,7 @@ internal static class IdentityApi
         api.MapPost("/staff", IssueLinkAsync).Declare(Permissions.StaffManage, "staff.setup-link");
         api.MapDelete("/staff/{userId}", DisableAsync).Declare(Permissions.StaffManage, "staff.disable");
         api.MapPost("/staff/{userId}/elevations", ElevateAsync).Declare(Permissions.Elevate, "role.elevate");
+        api.MapDelete("/staff/{userId}/elevations/{id}", EndElevationAsync).Declare(Permissions.Elevate, "role.elevation-end");
         api.MapPost("/api-keys", CreateKeyAsync).Declare(Permissions.ApiKeysManage, "apikey.create");
         api.MapGet("/api-keys", ListKeysAsync).Declare(Permissions.ApiKeysManage, EndpointDeclarations.NotAudited);
         api.MapDelete("/api-keys/{id}", RevokeKeyAsync).Declare(Permissions.ApiKeysManage, "apikey.revoke");
@@ -116,6 +117,12 @@ internal static class IdentityApi
         return TypedResults.Created((string?)null, elevation);
     }
 
+    internal static async Task<NoContent> EndElevationAsync(string userId, string id, RoleElevations elevations, HttpContext context, CancellationToken cancellationToken)
+    {
+        await elevations.EndAsync(context.Actor(), userId, id, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
     internal static async Task<Created<ApiKeyCreated>> CreateKeyAsync(NewApiKeyRequest request, ApiKeys keys, HttpContext context, CancellationToken cancellationToken)
     {
         var purposes = Purposes.None;
@@ -148,7 +155,7 @@ internal static class IdentityApi
             (await accounts.ListAsync(cancellationToken)).Select(a => new AccessReviewAccount(
                 a.UserId,
                 a.Roles,
-                granted.Where(e => e.UserId == a.UserId && e.Expires > now).Select(e => e.Role).Distinct().ToList(),
+                granted.Where(e => e.UserId == a.UserId && e.Expires > now && e.Ended is null).Select(e => e.Role).Distinct().ToList(),
                 a.CreatedBy,
                 a.Created,
                 a.LastUsed,

@@ -8,7 +8,7 @@ using Visage.Storage;
 namespace Visage.Server.Identity;
 
 /// <summary>A time-limited role an administrator granted, with the reason.</summary>
-public sealed record RoleElevation(string Id, string UserId, string Role, string Reason, string GrantedBy, DateTimeOffset Granted, DateTimeOffset Expires);
+public sealed record RoleElevation(string Id, string UserId, string Role, string Reason, string GrantedBy, DateTimeOffset Granted, DateTimeOffset Expires, DateTimeOffset? Ended = null, string? EndedBy = null);
 
 /// <summary>
 /// Just-in-time elevation: an administrator grants a staff role to an account for a limited time with a reason; it ends by
@@ -56,6 +56,24 @@ internal sealed class RoleElevations(IdentityTables tables, AuditLog log, StaffA
         return elevation;
     }
 
+    /// <summary>Ends an elevation before its time (the work is done, or it was granted in error); audited.</summary>
+    public async Task EndAsync(AuditActor actor, string userId, string id, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        const string action = "role.elevation-end";
+        var ended = await tables.ExecuteAsync(
+            "UPDATE role_elevations SET ended_ms = @now, ended_by = @by WHERE id = @id AND user_id = @u AND ended_ms IS NULL AND expires_ms > @now;",
+            c => { c.AddInt64("@now", time.GetUtcNow().ToUnixTimeMilliseconds()); c.AddText("@by", actor.Id); c.AddText("@id", id); c.AddText("@u", userId); },
+            cancellationToken);
+        if (ended != 1)
+        {
+            await AuditedOperation.RecordRefusedAsync(log, actor, action, Purposes.Operations, IdentityCodes.BadElevation, OperatorId.IsValid(userId) ? userId : null);
+            throw new IdentityRefusedException(IdentityCodes.BadElevation, 404, "This account has no elevation in force with this id.");
+        }
+
+        await AuditedOperation.RecordDoneAsync(log, actor, action, Purposes.Operations, $"elevation {id} ended early", subject: userId);
+    }
+
     /// <summary>The roles granted to <paramref name="userId"/> that have not yet expired.</summary>
     public async Task<IReadOnlyList<string>> ActiveRolesAsync(string userId, CancellationToken cancellationToken = default) =>
         await tables.QueryAsync(
@@ -67,8 +85,17 @@ internal sealed class RoleElevations(IdentityTables tables, AuditLog log, StaffA
     /// <summary>Every elevation granted, newest first (the access review shows them all, expired included).</summary>
     public async Task<IReadOnlyList<RoleElevation>> ListAsync(CancellationToken cancellationToken = default) =>
         await tables.QueryAsync(
-            "SELECT id, user_id, role, reason, granted_by, granted_ms, expires_ms FROM role_elevations ORDER BY granted_ms DESC;",
+            "SELECT id, user_id, role, reason, granted_by, granted_ms, expires_ms, ended_ms, ended_by FROM role_elevations ORDER BY granted_ms DESC;",
             _ => { },
-            r => new RoleElevation(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5)), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(6))),
+            r => new RoleElevation(
+                r.GetString(0),
+                r.GetString(1),
+                r.GetString(2),
+                r.GetString(3),
+                r.GetString(4),
+                DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5)),
+                DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(6)),
+                IdentityTables.NullableInt64(r, 7) is { } ended ? DateTimeOffset.FromUnixTimeMilliseconds(ended) : null,
+                IdentityTables.NullableString(r, 8)),
             cancellationToken);
 }

@@ -111,6 +111,11 @@ public abstract class CredentialTests : IDisposable
         var review = await admin.GetFromJsonAsync<AccessReview>(new Uri("/api/v1/access-review", UriKind.Relative), Json);
         clock.Advance(TimeSpan.FromMinutes(11));
         using var after = await clerk.PostAsync(ReviewProbe, null);
+        using var again = await admin.PostAsJsonAsync(new Uri($"/api/v1/staff/{clerkId}/elevations", UriKind.Relative), new ElevationRequest(Roles.Reviewer, 10, "second shift"));
+        var second = await again.Content.ReadFromJsonAsync<RoleElevation>(Json);
+        using var endEarly = await admin.DeleteAsync(new Uri($"/api/v1/staff/{clerkId}/elevations/{second!.Id}", UriKind.Relative));
+        using var afterEnd = await clerk.PostAsync(ReviewProbe, null);
+        using var endTwice = await admin.DeleteAsync(new Uri($"/api/v1/staff/{clerkId}/elevations/{second.Id}", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.Forbidden, before.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, self.StatusCode);
@@ -126,6 +131,9 @@ public abstract class CredentialTests : IDisposable
         Assert.Equal(adminId, review.Elevations.Single().GrantedBy);
         Assert.NotNull(clerkRow.LastUsed);
         Assert.Equal(HttpStatusCode.Forbidden, after.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, endEarly.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, afterEnd.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, endTwice.StatusCode);
     }
 
     [Fact]
