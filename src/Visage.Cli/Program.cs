@@ -27,6 +27,8 @@ try
         .Concat(ConfigurationCheck.Problems(builder.Configuration, "Storage", typeof(StorageOptions)))
         .Concat(ConfigurationCheck.Problems(builder.Configuration, "Audit", typeof(AuditChainOptions)))
         .Concat(ConfigurationCheck.Problems(builder.Configuration, "Deid", typeof(DeidOptions)))
+        .Concat(ConfigurationCheck.Problems(builder.Configuration, "Server", typeof(Visage.Server.Hosting.ServerOptions)))
+        .Concat(ConfigurationCheck.Problems(builder.Configuration, "Server:Identity", typeof(Visage.Server.Identity.IdentityOptions)))
         .ToList();
     if (unbindable.Count > 0)
     {

@@ -46,12 +46,17 @@ public static class ServerServiceCollectionExtensions
         services.AddOptions<ServerOptions>().BindConfiguration(configurationSection).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ServerOptions>>(new ServerOptionsValidation(configurationSection)));
         services.TryAddSingleton(TimeProvider.System);
-        services.AddProblemDetails();
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = ProblemWriter.AddReason);
         services.AddOpenApi(ApiDocument.Name, ApiDocument.Configure);
         // A body that cannot be bound (malformed JSON, wrong content type) throws, so ProblemMapping answers it with its reason code.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(handlers => handlers.ThrowOnBadRequest = true);
         // Enums travel as their names ("accepted", not 0): integrators read them, and a reordered enum must not change meaning.
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower)));
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower));
+            // A misspelled field ("passwrd") is refused by name instead of being dropped and blamed on something else.
+            json.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
+        });
         services.AddExceptionHandler<ProblemMapping>();
         services.AddHsts(hsts =>
         {

@@ -106,6 +106,8 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Theory]
+    [InlineData("VISAGE_Server__HttpsPort", "abc", "Server:HttpsPort must be")]
+    [InlineData("VISAGE_Server__Identity__IdleTimeout", "soon", "Server:Identity:IdleTimeout must be")]
     [InlineData("VISAGE_Face__MatchThreshold", "abc", "Face:MatchThreshold must be a number from -1 to 1")]
     [InlineData("VISAGE_Face__Threads", "lots", "Face:Threads must be a whole number from 1 to 64")]
     [InlineData("VISAGE_Face__Liveness__Enabled", "maybe", "Face:Liveness:Enabled must be true or false")]

@@ -42,15 +42,18 @@ internal static class ServeCommand
 
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
             AnsiConsole.MarkupLineInterpolated($"Visage is serving {string.Join(", ", addresses)} (readiness: /health/ready). Ctrl-C stops it.");
+            AnsiConsole.MarkupLineInterpolated($"data directory {app.Services.GetRequiredService<IOptions<Visage.Storage.StorageOptions>>().Value.ResolveDataDirectory()}");
             AnsiConsole.MarkupLineInterpolated($"certificate SHA-256 {app.Services.GetRequiredService<ServerCertificate>().Sha256Fingerprint} (pin it in clients, or set Server__CertificateFile to your CA's)");
             if (await app.FirstRunSetupPathAsync(cancellationToken) is { } setup)
             {
                 var origin = addresses.FirstOrDefault(a => a.StartsWith("https://", StringComparison.Ordinal))?.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal) ?? string.Empty;
-                AnsiConsole.MarkupLine("[bold]First run:[/] no administrator has set up an account yet. Open this one-time link (valid 24 h; a new one is printed at each start until set-up is done) to choose the first administrator's user id and password and receive the TOTP seed:");
-                // Plain console output: the link must never be wrapped.
-                await Console.Out.WriteLineAsync($"  {origin}{setup}");
+                var token = setup[(setup.IndexOf('#', StringComparison.Ordinal) + 1)..];
+                // Plain console output: the token and the command must never be wrapped.
+                await Console.Out.WriteLineAsync("First run: no administrator has an account yet. Set one up with this one-time token (valid 24 h; each start prints a new one and voids the last, until set-up is done):");
+                await Console.Out.WriteLineAsync($"  {token}");
+                await Console.Out.WriteLineAsync($"  curl -sk {origin}/api/v1/setup -H 'content-type: application/json' -d '{{\"token\":\"{token}\",\"userId\":\"your.id\",\"password\":\"a long passphrase\"}}'");
+                await Console.Out.WriteLineAsync("The answer holds the TOTP seed for an authenticator app and ten recovery codes (shown once); then sign in at POST /api/v1/session. API reference: /scalar");
                 await Console.Out.FlushAsync(cancellationToken);
-                AnsiConsole.MarkupLine("  (an API client posts the token after '#' to /api/v1/setup as {\"token\", \"userId\", \"password\"}; the API reference is at /scalar)");
             }
 
             try

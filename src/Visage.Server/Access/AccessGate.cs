@@ -17,7 +17,7 @@ internal sealed class AccessGate(RequestDelegate next)
 {
     public const string CsrfHeader = "X-CSRF-Token";
 
-    public async Task InvokeAsync(HttpContext context, AuditLog log)
+    public async Task InvokeAsync(HttpContext context, AuditLog log, Microsoft.Extensions.Options.IOptions<IdentityOptions> identity)
     {
         var declaration = context.GetEndpoint()?.Metadata.GetMetadata<EndpointDeclaration>();
         if (declaration is null || declaration.IsAnonymous)
@@ -34,11 +34,11 @@ internal sealed class AccessGate(RequestDelegate next)
             context.Response.Headers.WWWAuthenticate = "Bearer";
             await ProblemWriter.WriteAsync(context, StatusCodes.Status401Unauthorized, code, code switch
             {
-                IdentityCodes.SessionExpired => "The session has ended (idle for 15 minutes, too old, or signed out); sign in again.",
+                IdentityCodes.SessionExpired => $"The session has ended (idle for {identity.Value.IdleTimeout.TotalMinutes:0.#} minutes, too old, or signed out); sign in again.",
                 IdentityCodes.ApiKeyRevoked => "This API key has been revoked.",
                 IdentityCodes.ApiKeyExpired => "This API key has expired; ask an administrator for a new one.",
                 IdentityCodes.UnknownCredential => "The credential presented is not known.",
-                _ => "Sign in (staff) or present an API key (devices and integrations).",
+                _ => "Send 'Authorization: Bearer <token>': a staff session token from POST /api/v1/session, or an API key (devices and integrations).",
             });
             return;
         }

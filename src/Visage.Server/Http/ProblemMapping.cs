@@ -34,7 +34,7 @@ internal sealed partial class ProblemMapping(IProblemDetailsService problems, Au
             }, refused.Code, refused.Message),
             IdentityRefusedException identity => (identity.Status, identity.Code, identity.Message),
             PurposeNotApprovedException notApproved => (StatusCodes.Status403Forbidden, PurposeNotApprovedException.Code, notApproved.Message),
-            BadHttpRequestException bad => (bad.StatusCode, "bad-request", "The request could not be read (size, format or encoding)."),
+            BadHttpRequestException bad => (bad.StatusCode, "bad-request", Unreadable(bad)),
             AuditUnavailableException => (StatusCodes.Status503ServiceUnavailable, "audit-unavailable", "The audit log cannot be written, so nothing was done."),
             _ => (StatusCodes.Status500InternalServerError, "internal", (string?)null),
         };
@@ -60,6 +60,14 @@ internal sealed partial class ProblemMapping(IProblemDetailsService problems, Au
         httpContext.Response.StatusCode = status;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem });
     }
+
+    /// <summary>Where the body went wrong, by its JSON path (field names only, never a value).</summary>
+    private static string Unreadable(BadHttpRequestException bad) =>
+        bad.InnerException is System.Text.Json.JsonException { Path: { Length: > 1 } path }
+            ? $"The JSON body could not be read at {path}: an unknown or misspelled field, or a value of the wrong type (the API is described at /openapi/v1.json)."
+            : bad.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? "The body is over the size limit."
+                : "The request could not be read (size, format or encoding).";
 
     /// <summary>
     /// A request to an audited endpoint that could not even be read (malformed JSON, wrong content type, too large) is

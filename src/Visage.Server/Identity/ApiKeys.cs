@@ -25,10 +25,10 @@ internal sealed partial class ApiKeys(IdentityTables tables, AuditLog log, TimeP
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(roles);
         const string action = "apikey.create";
-        var problem = !NamePattern().IsMatch(name ?? string.Empty) ? (IdentityCodes.BadCredentials, "A key's name is 1 to 64 letters, digits, spaces or . _ - (a device label, never a person).")
+        var problem = !NamePattern().IsMatch(name ?? string.Empty) ? (IdentityCodes.BadName, "A key's name is 1 to 64 letters, digits, spaces or . _ - (a device label, never a person).")
             : roles.Count == 0 || roles.Any(r => !Roles.IsDevice(r)) ? (IdentityCodes.BadRoles, $"An API key holds {string.Join(" or ", Roles.Device)}; staff roles need a person signing in with MFA.")
-            : purposes == Purposes.None || (purposes & ~Purposes.Recognition) != 0 ? (IdentityCodes.BadRoles, "An API key is scoped to one or more recognition purposes (check-in, step-up, ...).")
-            : days < 1 || days > options.Value.MaxApiKeyDays ? (IdentityCodes.BadRoles, string.Create(CultureInfo.InvariantCulture, $"An API key lives 1 to {options.Value.MaxApiKeyDays} days."))
+            : purposes == Purposes.None || (purposes & ~Purposes.Recognition) != 0 ? (IdentityCodes.BadPurposes, "An API key is scoped to one or more recognition purposes (check-in, step-up, ...).")
+            : days < 1 || days > options.Value.MaxApiKeyDays ? (IdentityCodes.BadLifetime, string.Create(CultureInfo.InvariantCulture, $"An API key lives 1 to {options.Value.MaxApiKeyDays} days."))
             : ((string, string)?)null;
         if (problem is { } refused)
         {

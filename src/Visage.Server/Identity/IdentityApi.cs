@@ -130,7 +130,7 @@ internal static class IdentityApi
         {
             if (!PurposeCodes.TryParse(code, out var purpose) || !PurposeCodes.IsOneRecognitionPurpose(purpose))
             {
-                throw new IdentityRefusedException(IdentityCodes.BadRoles, StatusCodes.Status400BadRequest, $"Purposes are among: {string.Join(", ", PurposeCodes.Recognition.Select(p => p.ToCode()))}.");
+                throw new IdentityRefusedException(IdentityCodes.BadPurposes, StatusCodes.Status400BadRequest, $"Purposes are among: {string.Join(", ", PurposeCodes.Recognition.Select(p => p.ToCode()))}.");
             }
 
             purposes |= purpose;

@@ -63,4 +63,8 @@ public static class IdentityCodes
     public const string CsrfMissing = "csrf-token-missing";
     public const string UnknownApiKey = "unknown-api-key";
     public const string BadElevation = "bad-elevation";
+    public const string BadUserId = "bad-user-id";
+    public const string BadPurposes = "bad-purposes";
+    public const string BadLifetime = "bad-lifetime";
+    public const string BadName = "bad-name";
 }

@@ -63,8 +63,8 @@ internal sealed partial class StaffAccounts(IdentityTables tables, AuditLog log,
         ArgumentNullException.ThrowIfNull(roles);
         if (!OperatorId.IsValid(userId))
         {
-            await RefuseAsync(actor, "staff.setup-link", IdentityCodes.BadCredentials, null);
-            throw new IdentityRefusedException(IdentityCodes.BadCredentials, 400, $"The user id must be {OperatorId.Rule}.");
+            await RefuseAsync(actor, "staff.setup-link", IdentityCodes.BadUserId, null);
+            throw new IdentityRefusedException(IdentityCodes.BadUserId, 400, $"The user id must be {OperatorId.Rule}.");
         }
 
         if (roles.Count == 0 || roles.Any(r => !Roles.IsStaff(r)))
@@ -79,6 +79,11 @@ internal sealed partial class StaffAccounts(IdentityTables tables, AuditLog log,
             throw new IdentityRefusedException(IdentityCodes.UserIdTaken, 409, "An account with this user id exists; user ids are never reused.");
         }
 
+        // A new link for the same person voids the earlier ones (a lost or mistyped one must not stay usable).
+        await tables.ExecuteAsync(
+            "UPDATE staff_setup_links SET used_ms = @now WHERE user_id = @u AND used_ms IS NULL;",
+            c => { c.AddInt64("@now", time.GetUtcNow().ToUnixTimeMilliseconds()); c.AddText("@u", userId); },
+            cancellationToken);
         return await IssueLinkAsync(actor, userId, roles, string.Join(",", roles), cancellationToken);
     }
 
@@ -89,6 +94,8 @@ internal sealed partial class StaffAccounts(IdentityTables tables, AuditLog log,
     public async Task<AccountSetup> CompleteSetupAsync(string token, string userId, string password, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(token);
+        // The whole printed link works as well as the token after its '#'.
+        token = token[(token.IndexOf('#', StringComparison.Ordinal) + 1)..].Trim();
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var hash = SecretToken.Hash(token);
         var link = (await tables.QueryAsync(
@@ -105,8 +112,8 @@ internal sealed partial class StaffAccounts(IdentityTables tables, AuditLog log,
 
         if (!OperatorId.IsValid(userId) || (link.UserId is not null && !string.Equals(link.UserId, userId, StringComparison.Ordinal)))
         {
-            await RefuseAsync(actor, "staff.setup", IdentityCodes.BadCredentials, null);
-            throw new IdentityRefusedException(IdentityCodes.BadCredentials, 400, link.UserId is null ? $"The user id must be {OperatorId.Rule}." : "This link is for another user id.");
+            await RefuseAsync(actor, "staff.setup", IdentityCodes.BadUserId, null);
+            throw new IdentityRefusedException(IdentityCodes.BadUserId, 400, link.UserId is null ? $"The user id must be {OperatorId.Rule}." : "This link was issued for another user id; use the user id the administrator gave you.");
         }
 
         if (PasswordProblem(password, userId) is { } problem)
@@ -118,7 +125,7 @@ internal sealed partial class StaffAccounts(IdentityTables tables, AuditLog log,
         if (await FindAsync(userId, cancellationToken) is not null)
         {
             await RefuseAsync(actor, "staff.setup", IdentityCodes.UserIdTaken, userId);
-            throw new IdentityRefusedException(IdentityCodes.UserIdTaken, 409, "An account with this user id exists; choose another.");
+            throw new IdentityRefusedException(IdentityCodes.UserIdTaken, 409, link.UserId is null ? "An account with this user id exists; choose another." : "This account is set up already; sign in, or ask an administrator for help.");
         }
 
         var seed = KeyGeneration.GenerateRandomKey(20);

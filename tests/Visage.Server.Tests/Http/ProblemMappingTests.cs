@@ -77,6 +77,21 @@ public sealed class ProblemMappingTests : IDisposable
         Assert.DoesNotContain(records, r => r.Reason!.Contains("Jane", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task TheFrameworksOwnAnswers_NoRouteAndWrongContentType_CarryAReasonCode()
+    {
+        await using var server = await StartAsync();
+        using var client = await server.StaffClientAsync(Roles.Reviewer);
+
+        using var noRoute = await client.GetAsync(new Uri("/api/v1/no-such-thing", UriKind.Relative));
+        using var wrongType = await client.PostAsync(new Uri("/api/v1/staff", UriKind.Relative), new StringContent("userId=x", System.Text.Encoding.UTF8, "text/plain"));
+
+        Assert.Equal(HttpStatusCode.NotFound, noRoute.StatusCode);
+        Assert.Equal("not-found", JsonDocument.Parse(await noRoute.Content.ReadAsStringAsync()).RootElement.GetProperty("reason").GetString());
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, wrongType.StatusCode);
+        Assert.Equal("unsupported-media-type", JsonDocument.Parse(await wrongType.Content.ReadAsStringAsync()).RootElement.GetProperty("reason").GetString());
+    }
+
     private Task<ServerHarness> StartAsync() => ServerHarness.StartAsync(Path.Combine(root.FullName, "data"), app =>
     {
         app.MapPost("/test/body", (Named body) => Results.Text(body.Name)).Declare(Permissions.Self, "test.body");

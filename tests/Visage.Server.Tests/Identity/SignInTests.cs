@@ -159,6 +159,36 @@ public abstract class SignInTests : IDisposable
         Assert.All(together.Concat(guesses), r => r.Dispose());
     }
 
+    [Fact]
+    public async Task ANewLinkForAPerson_VoidsTheEarlierOne_AndTheWholePrintedLinkWorksAsTheToken()
+    {
+        await using var server = await StartAsync();
+        var accounts = server.Services.GetRequiredService<StaffAccounts>();
+        var first = await accounts.IssueSetupLinkAsync(new("test-admin", Roles.Administrator), "clerk.f", [Roles.FrontDesk]);
+        var second = await accounts.IssueSetupLinkAsync(new("test-admin", Roles.Administrator), "clerk.f", [Roles.FrontDesk]);
+        using var client = server.Client();
+
+        using var voided = await client.PostAsJsonAsync(new Uri("/api/v1/setup", UriKind.Relative), new SetupRequest(first, "clerk.f", ServerHarness.StaffPassword));
+        using var whole = await client.PostAsJsonAsync(new Uri("/api/v1/setup", UriKind.Relative), new SetupRequest("https://127.0.0.1:8443" + IdentityApi.SetupPath(second), "clerk.f", ServerHarness.StaffPassword));
+
+        Assert.Equal(IdentityCodes.SetupLinkInvalid, await ReasonAsync(voided));
+        Assert.Equal(HttpStatusCode.Created, whole.StatusCode);
+    }
+
+    [Fact]
+    public async Task AMisspelledField_IsRefusedByItsName_NotBlamedOnAnotherField()
+    {
+        await using var server = await StartAsync();
+        using var client = server.Client();
+
+        using var typo = await client.PostAsync(new Uri("/api/v1/session", UriKind.Relative), new StringContent("""{"userId":"clerk.g","passwrd":"x","totp":"123456"}""", System.Text.Encoding.UTF8, "application/json"));
+        var body = await typo.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, typo.StatusCode);
+        Assert.Equal("bad-request", await ReasonAsync(typo));
+        Assert.Contains("passwrd", body, StringComparison.Ordinal);
+    }
+
     internal static async Task<string?> ReasonAsync(HttpResponseMessage response)
     {
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
