@@ -33,6 +33,7 @@ internal static class FailureTable
         },
         new(typeof(ImageDecodeException), "image-refused", ExitCodes.BadInput, e => $"image refused ({((ImageDecodeException)e).Reason}): {e.Message}"),
         new(typeof(FaceNotFoundException), "no-face", ExitCodes.BadInput),
+        new(typeof(EvaluationSetException), "eval-set", ExitCodes.BadInput),
         new(typeof(KeyProviderException), "keys", ExitCodes.Keys),
         new(typeof(ProtectedDataException), "protected-data", ExitCodes.ProtectedData),
         new(typeof(StorageException), "storage", ExitCodes.Storage),

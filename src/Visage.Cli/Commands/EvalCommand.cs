@@ -28,9 +28,48 @@ internal static class EvalCommand
             AllowMultipleArgumentsPerToken = true,
         };
 
-        var pairs = new Command("pairs", "Verification accuracy on the labelled pair sets.") { data, output, sets };
-        pairs.SetAction((parse, ct) => CommandErrors.RunAsync(() => Task.FromResult(
-            Pairs(services.GetRequiredService<FaceEngine>(), Root(parse.GetValue(data)), parse.GetValue(output)!.FullName, parse.GetValue(sets), ct))));
+        var pairFiles = new Option<FileInfo[]>("--pairs")
+        {
+            Description = $"A site's pair file in the shared form ({PairSet.CsvHeader}; paths relative to the file; 1/0 or yes/no); repeatable.",
+            Arity = ArgumentArity.ZeroOrMore,
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var labels = new Option<FileInfo[]>("--labels")
+        {
+            Description = $"A labels file ({LabelSet.CsvHeader}; empty = unknown); repeatable. Adds subgroup figures. See docs/evaluation.md.",
+            Arity = ArgumentArity.ZeroOrMore,
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var labelsBase = new Option<DirectoryInfo?>("--labels-base") { Description = "Folder the labels files' image paths are relative to (default: each labels file's folder)." };
+        var subgroup = new SubgroupOptions();
+        var minGenuine = IntegerOption.Create("--min-genuine-pairs", "Fewer genuine pairs: a subgroup is too small to judge", subgroup.MinGenuinePairs, 1, 1_000_000);
+        var minImpostor = IntegerOption.Create("--min-impostor-pairs", "Fewer impostor pairs: a subgroup is too small to judge", subgroup.MinImpostorPairs, 1, 1_000_000);
+        var minIdentities = IntegerOption.Create("--min-identities", "Fewer distinct people: a subgroup is too small to judge", subgroup.MinIdentities, 1, 1_000_000);
+        var replicates = IntegerOption.Create("--bootstrap", "Bootstrap replicates for FNMR at fixed FMR", subgroup.BootstrapReplicates, 0, 100_000);
+        var seed = IntegerOption.Create("--seed", "Bootstrap seed", subgroup.Seed, 0, int.MaxValue);
+
+        var pairs = new Command("pairs", "Verification accuracy on labelled pair sets, overall and per subgroup with confidence intervals.")
+        {
+            data, output, sets, pairFiles, labels, labelsBase, minGenuine, minImpostor, minIdentities, replicates, seed,
+        };
+        pairs.SetAction((parse, ct) => CommandErrors.RunAsync(() => Task.FromResult(Pairs(
+            services.GetRequiredService<FaceEngine>(),
+            new PairsRequest(
+                Root(parse.GetValue(data)),
+                parse.GetValue(output)!.FullName,
+                parse.GetValue(sets) ?? [],
+                [.. (parse.GetValue(pairFiles) ?? []).Select(f => f.FullName)],
+                [.. (parse.GetValue(labels) ?? []).Select(f => f.FullName)],
+                parse.GetValue(labelsBase)?.FullName,
+                new SubgroupOptions
+                {
+                    MinGenuinePairs = parse.GetValue(minGenuine),
+                    MinImpostorPairs = parse.GetValue(minImpostor),
+                    MinIdentities = parse.GetValue(minIdentities),
+                    BootstrapReplicates = parse.GetValue(replicates),
+                    Seed = parse.GetValue(seed),
+                }),
+            ct))));
 
         var detection = new Command("detection", "Detection recall and precision at IoU 0.5 on faces/detection/testing.xml.") { data, output };
         detection.SetAction(parse => CommandErrors.RunAsync(() => Task.FromResult(
@@ -41,17 +80,36 @@ internal static class EvalCommand
             Liveness(services.GetRequiredService<FaceEngine>(), Root(parse.GetValue(data)), parse.GetValue(output)!.FullName))));
 
         var all = new Command("eval", "Evaluate the engine on the shared data.") { pairs, detection, liveness };
-        all.SetAction((parse, ct) => CommandErrors.RunAsync(() => Task.FromResult(
-            Pairs(services.GetRequiredService<FaceEngine>(), Root(null), Path.Combine("reports", "eval"), null, ct))));
+        all.SetAction((parse, ct) => CommandErrors.RunAsync(() => Task.FromResult(Pairs(
+            services.GetRequiredService<FaceEngine>(),
+            new PairsRequest(Root(null), Path.Combine("reports", "eval"), [], [], [], null, new SubgroupOptions()),
+            ct))));
         return all;
     }
 
     private static string Root(DirectoryInfo? data) => data?.FullName ?? SharedDataLocator.Find();
 
-    private static int Pairs(FaceEngine engine, string root, string outputDirectory, string[]? names, CancellationToken cancellationToken)
+    private static int Pairs(FaceEngine engine, PairsRequest request, CancellationToken cancellationToken)
     {
-        var selected = names is { Length: > 0 } ? names : PairSet.Known.ToArray();
-        var sets = selected.Select(n => PairSet.Load(n, root)).ToList();
+        var outputDirectory = request.OutputDirectory;
+        var unknown = request.Sets.Where(n => !PairSet.Known.Contains(n, StringComparer.Ordinal)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new EvaluationSetException($"unknown --set; known: {string.Join(", ", PairSet.Known)}.");
+        }
+
+        var selected = request.Sets.Count > 0 || request.PairFiles.Count > 0 ? request.Sets : PairSet.Known;
+        var sets = selected.Select(n => PairSet.Load(n, request.DataRoot)).Concat(request.PairFiles.Select(PairSet.LoadCsv)).ToList();
+        var labels = request.LabelFiles.Count > 0 ? LabelSet.Load(request.LabelFiles, request.LabelsBase) : LabelSet.Empty;
+        foreach (var set in sets.Where(s => s.Missing.Count > 0))
+        {
+            // Lines, not paths, on the terminal: a file name can carry a patient's name. The private report has the paths.
+            var lines = set.Missing.Take(20).Select(m => Inv($"line {m.Line} ({m.Column})"));
+            AnsiConsole.MarkupLineInterpolated(
+                CultureInfo.InvariantCulture,
+                $"[yellow]warning:[/] {set.Name}: {set.Missing.Select(m => m.Line).Distinct().Count()} pairs left out, image not found: {string.Join(", ", lines)}{(set.Missing.Count > 20 ? ", …" : string.Empty)}");
+        }
+
         var evaluator = new PairEvaluator(engine);
         IReadOnlyDictionary<string, FaceEmbedding?> embeddings = new Dictionary<string, FaceEmbedding?>();
         AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn()).Start(ctx =>
@@ -90,6 +148,13 @@ internal static class EvalCommand
         AnsiConsole.Write(table);
         OwnerOnlyFiles.CreateDirectory(outputDirectory);
         var plots = results.SelectMany(r => EvaluationPlots.Write(r, outputDirectory)).ToList();
+        var subgroups = sets.Zip(results, (set, r) => SubgroupEvaluator.Evaluate(set, r.PairScores, labels, engine.MatchThreshold, engine.EmbedderModel.ToString(), request.Subgroups)).ToList();
+        foreach (var report in subgroups)
+        {
+            SubgroupTable.Write(report);
+            plots.AddRange(SubgroupPlots.Write(report, outputDirectory));
+        }
+
         var reportPath = Path.Combine(outputDirectory, "pairs.json");
         WriteReport(reportPath, JsonSerializer.Serialize(
             new
@@ -98,22 +163,26 @@ internal static class EvalCommand
                 detector = engine.DetectorModel.ToString(),
                 threshold = engine.MatchThreshold,
                 generatedUtc = DateTime.UtcNow,
-                sets = results.Select(r => new
+                labels = labels.Provenance,
+                sets = results.Zip(sets, subgroups).Select(x => (r: x.First, set: x.Second, subgroups: x.Third)).Select(x => new
                 {
-                    r.Name,
-                    r.Metrics.Genuine,
-                    r.Metrics.Impostor,
-                    r.Metrics.AccuracyAtThreshold,
-                    r.Metrics.BestAccuracy,
-                    r.Metrics.BestThreshold,
-                    r.Metrics.RocAuc,
-                    r.Metrics.EqualErrorRate,
-                    r.Metrics.EqualErrorThreshold,
-                    r.Metrics.FalseMatchRate,
-                    r.Metrics.FalseNonMatchRate,
-                    r.Metrics.TrueAcceptRateAtFar1e2,
-                    r.PairsWithDetectionFailure,
-                    r.FailedImages,
+                    x.r.Name,
+                    x.set.Provenance,
+                    MissingImages = x.set.Missing,
+                    x.r.Metrics.Genuine,
+                    x.r.Metrics.Impostor,
+                    x.r.Metrics.AccuracyAtThreshold,
+                    x.r.Metrics.BestAccuracy,
+                    x.r.Metrics.BestThreshold,
+                    x.r.Metrics.RocAuc,
+                    x.r.Metrics.EqualErrorRate,
+                    x.r.Metrics.EqualErrorThreshold,
+                    x.r.Metrics.FalseMatchRate,
+                    x.r.Metrics.FalseNonMatchRate,
+                    x.r.Metrics.TrueAcceptRateAtFar1e2,
+                    x.r.PairsWithDetectionFailure,
+                    x.r.FailedImages,
+                    Subgroups = x.subgroups,
                 }),
             },
             Json));
@@ -197,6 +266,16 @@ internal static class EvalCommand
             Json));
         return ExitCodes.Success;
     }
+
+    /// <summary>What <c>eval pairs</c> was asked: built-in sets and a site's files, labels, and the subgroup settings.</summary>
+    private sealed record PairsRequest(
+        string DataRoot,
+        string OutputDirectory,
+        IReadOnlyList<string> Sets,
+        IReadOnlyList<string> PairFiles,
+        IReadOnlyList<string> LabelFiles,
+        string? LabelsBase,
+        SubgroupOptions Subgroups);
 
     private static string Inv(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
 

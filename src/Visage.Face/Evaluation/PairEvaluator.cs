@@ -10,7 +10,11 @@ public sealed record PairSetResult(
     IReadOnlyList<float> ImpostorScores,
     int PairsWithDetectionFailure,
     IReadOnlyList<string> FailedImages,
-    ModelVersion Model);
+    ModelVersion Model)
+{
+    /// <summary>One score per pair of the set, in its order; −1 where an image had no usable face.</summary>
+    public IReadOnlyList<float> PairScores { get; init; } = [];
+}
 
 /// <summary>
 /// Embeds every image of the pair sets once, then scores each pair. A pair whose image has no face gets
@@ -54,8 +58,14 @@ public sealed class PairEvaluator
     {
         ArgumentNullException.ThrowIfNull(set);
         ArgumentNullException.ThrowIfNull(embeddings);
+        if (!set.Pairs.Any(p => p.SamePerson) || set.Pairs.All(p => p.SamePerson))
+        {
+            throw new EvaluationSetException($"{set.Name}: at least one genuine and one impostor pair with both images present are needed.");
+        }
+
         var genuine = new List<float>();
         var impostor = new List<float>();
+        var pairScores = new List<float>(set.Pairs.Count);
         var failures = 0;
         foreach (var pair in set.Pairs)
         {
@@ -64,6 +74,7 @@ public sealed class PairEvaluator
             var score = a is null || b is null ? FailureScore : a.Similarity(b);
             failures += a is null || b is null ? 1 : 0;
             (pair.SamePerson ? genuine : impostor).Add(score);
+            pairScores.Add(score);
         }
 
         var failed = set.Pairs.SelectMany(p => new[] { p.PathA, p.PathB })
@@ -72,6 +83,9 @@ public sealed class PairEvaluator
             .Select(Path.GetFileName)
             .OfType<string>()
             .ToList();
-        return new PairSetResult(set.Name, VerificationMetrics.Compute(genuine, impostor, engine.MatchThreshold), genuine, impostor, failures, failed, engine.EmbedderModel);
+        return new PairSetResult(set.Name, VerificationMetrics.Compute(genuine, impostor, engine.MatchThreshold), genuine, impostor, failures, failed, engine.EmbedderModel)
+        {
+            PairScores = pairScores,
+        };
     }
 }
