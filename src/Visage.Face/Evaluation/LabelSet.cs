@@ -78,31 +78,8 @@ public sealed class LabelSet
     {
         var comments = new List<string>();
         var perBasis = new Dictionary<string, int>(StringComparer.Ordinal);
-        var sawHeader = false;
-        var lineNumber = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var (lineNumber, fields) in CsvFields.Rows(path, f => f.SequenceEqual(Columns, StringComparer.OrdinalIgnoreCase), CsvHeader, comments))
         {
-            lineNumber++;
-            if (line.StartsWith('#'))
-            {
-                comments.Add(line.TrimStart('#').Trim());
-                continue;
-            }
-
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
-            }
-
-            var fields = CsvFields.Split(line) ?? throw EvaluationSetException.AtLine(path, lineNumber, "a quoted field is not closed.");
-            if (!sawHeader)
-            {
-                sawHeader = fields.SequenceEqual(Columns, StringComparer.OrdinalIgnoreCase)
-                    ? true
-                    : throw EvaluationSetException.AtLine(path, lineNumber, $"expected the header {CsvHeader}.");
-                continue;
-            }
-
             if (fields.Count != Columns.Length)
             {
                 throw EvaluationSetException.AtLine(path, lineNumber, FormattableString.Invariant($"expected {Columns.Length} fields ({CsvHeader}), found {fields.Count}."));
@@ -124,10 +101,6 @@ public sealed class LabelSet
             perBasis[basis] = perBasis.GetValueOrDefault(basis) + 1;
         }
 
-        if (!sawHeader)
-        {
-            throw EvaluationSetException.AtLine(path, lineNumber, $"expected the header {CsvHeader}.");
-        }
 
         using var stream = File.OpenRead(path);
         return new LabelsProvenance(Path.GetFileName(path), Convert.ToHexStringLower(SHA256.HashData(stream)), comments, perBasis);

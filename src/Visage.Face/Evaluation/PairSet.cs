@@ -68,32 +68,10 @@ public sealed record PairSet(string Name, IReadOnlyList<ImagePair> Pairs)
         var comments = new List<string>();
         var pairs = new List<ImagePair>();
         var missing = new List<MissingImage>();
-        var sawHeader = false;
         var lineNumber = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var (line, fields) in CsvFields.Rows(path, IsPairHeader, CsvHeader, comments))
         {
-            lineNumber++;
-            if (line.StartsWith('#'))
-            {
-                comments.Add(line.TrimStart('#').Trim());
-                continue;
-            }
-
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
-            }
-
-            var fields = CsvFields.Split(line) ?? throw EvaluationSetException.AtLine(path, lineNumber, "a quoted field is not closed.");
-            if (!sawHeader)
-            {
-                sawHeader = fields.Count >= 3
-                    && fields.Take(3).SequenceEqual(["img1", "img2", "same_identity"], StringComparer.OrdinalIgnoreCase)
-                    ? true
-                    : throw EvaluationSetException.AtLine(path, lineNumber, $"expected the header {CsvHeader}.");
-                continue;
-            }
-
+            lineNumber = line;
             pairs.Add(ParsePair(path, folder, lineNumber, fields, missing));
         }
 
@@ -110,6 +88,9 @@ public sealed record PairSet(string Name, IReadOnlyList<ImagePair> Pairs)
             Provenance = ProvenanceOf("file", path, comments, pairs),
         };
     }
+
+    private static bool IsPairHeader(IReadOnlyList<string> fields) =>
+        fields.Count >= 3 && fields.Take(3).SequenceEqual(["img1", "img2", "same_identity"], StringComparer.OrdinalIgnoreCase);
 
     private static ImagePair ParsePair(string path, string folder, int lineNumber, IReadOnlyList<string> fields, List<MissingImage> missing)
     {
