@@ -53,6 +53,7 @@ public static class WorkflowServiceCollectionExtensions
         services.TryAddSingleton<EmergencyIdentification>();
         services.TryAddSingleton<StepUpVerification>();
         services.TryAddSingleton<RetentionRun>();
+        services.TryAddSingleton<Evaluation.EvaluationRecords>();
         if (runRetentionInBackground)
         {
             services.AddHostedService<RetentionService>();

@@ -80,6 +80,11 @@ internal static class EvalCommand
             Liveness(services.GetRequiredService<FaceEngine>(), Root(parse.GetValue(data)), parse.GetValue(output)!.FullName))));
 
         var all = new Command("eval", "Evaluate the engine on the shared data.") { pairs, detection, liveness };
+        foreach (var command in EvalRecordCommands.Create(services))
+        {
+            all.Subcommands.Add(command);
+        }
+
         all.SetAction((parse, ct) => CommandErrors.RunAsync(() => Task.FromResult(Pairs(
             services.GetRequiredService<FaceEngine>(),
             new PairsRequest(Root(null), Path.Combine("reports", "eval"), [], [], [], null, new SubgroupOptions()),

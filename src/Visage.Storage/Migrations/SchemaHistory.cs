@@ -305,7 +305,7 @@ internal static class SchemaHistory
                 """),
         new(
             6,
-            "staff accounts, sessions, API keys, role elevations",
+            "staff accounts, sessions, API keys, role elevations, evaluation reports",
             // Secrets are kept only as hashes (passwords: Identity's PBKDF2 hasher; session, setup and API key tokens:
             // SHA-256 of 256 random bits), except each account's TOTP seed and recovery code hashes, sealed in a key envelope
             // of the account's own (secret_envelope, a row of subjects) so removing the account shreds them. A recovery code
@@ -367,6 +367,14 @@ internal static class SchemaHistory
                     ended_ms INTEGER,
                     ended_by TEXT);
                 CREATE INDEX role_elevations_user ON role_elevations (user_id, expires_ms);
+                CREATE TABLE evaluation_reports (
+                    id BLOB PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    model_version TEXT NOT NULL,
+                    recorded_ms INTEGER NOT NULL,
+                    recorded_by TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    signature BLOB NOT NULL);
                 """,
             Postgres: """
                 CREATE TABLE staff_accounts (
@@ -425,6 +433,14 @@ internal static class SchemaHistory
                     ended_ms bigint,
                     ended_by text);
                 CREATE INDEX role_elevations_user ON role_elevations (user_id, expires_ms);
+                CREATE TABLE evaluation_reports (
+                    id uuid PRIMARY KEY,
+                    kind text NOT NULL,
+                    model_version text NOT NULL,
+                    recorded_ms bigint NOT NULL,
+                    recorded_by text NOT NULL,
+                    body text NOT NULL,
+                    signature bytea NOT NULL);
                 """),
     ];
 }
