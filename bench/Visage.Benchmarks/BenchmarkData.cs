@@ -8,8 +8,8 @@ internal static class BenchmarkData
 {
     public static string DataRoot() => SharedDataLocator.Find();
 
-    public static FaceEngine Engine(int threads) =>
-        new(new FaceEngineOptions { Threads = threads }, ModelStore.OpenDefault());
+    public static FaceEngine Engine(int threads, bool flipAugmentation = false) =>
+        new(new FaceEngineOptions { Threads = threads, FlipAugmentation = flipAugmentation }, ModelStore.OpenDefault());
 
     /// <summary>A 480x640 (VGA portrait) JPEG of one face, made from a shared portrait.</summary>
     public static byte[] VgaPortraitJpeg()

@@ -15,6 +15,25 @@ public sealed class FaceEngineOptions
     [Required]
     public string Detector { get; set; } = ModelIds.FacepluginDetector;
 
+    /// <summary>
+    /// What to try when the detector finds no face: <c>None</c>, <c>Padded</c> (the same detector on the image
+    /// padded to its 4:3 input with a margin, for faces that fill or overflow the frame) or <c>BlazeFace</c>.
+    /// </summary>
+    public SecondDetectionPass SecondDetectionPass { get; set; } = SecondDetectionPass.None;
+
+    /// <summary>
+    /// Embedding model: the id of a manifest entry with role <c>embedder</c> (see docs/performance.md, "Adding a licensed
+    /// embedding model").
+    /// </summary>
+    [Required]
+    public string Embedder { get; set; } = ModelIds.Embedder;
+
+    /// <summary>
+    /// Also embed the horizontally mirrored aligned face and average the two unit vectors (flip test-time
+    /// augmentation). It changes every embedding, so the embedder version gains <c>+flip</c>.
+    /// </summary>
+    public bool FlipAugmentation { get; set; }
+
     /// <summary>Intra-op threads per ONNX session.</summary>
     [Range(1, 64)]
     public int Threads { get; set; } = 2;
@@ -79,4 +98,12 @@ public sealed class LivenessOptions
     /// <summary>Live-class probability at or above which a capture is accepted as live.</summary>
     [Range(0.0, 1.0)]
     public float Threshold { get; set; } = 0.5f;
+}
+
+/// <summary>The detection pass run only on images where the configured detector found no usable face.</summary>
+public enum SecondDetectionPass
+{
+    None,
+    Padded,
+    BlazeFace,
 }

@@ -27,6 +27,16 @@ internal sealed class FaceOptionsValidation(string section) : IValidateOptions<F
             failures.Add($"{section}:Detector must be '{ModelIds.FacepluginDetector}' or '{ModelIds.BlazeFaceDetector}'.");
         }
 
+        if (!Enum.IsDefined(options.SecondDetectionPass))
+        {
+            failures.Add($"{section}:SecondDetectionPass must be one of {string.Join(", ", Enum.GetNames<SecondDetectionPass>())}.");
+        }
+
+        if (options.SecondDetectionPass == SecondDetectionPass.BlazeFace && options.Detector == ModelIds.BlazeFaceDetector)
+        {
+            failures.Add($"{section}:SecondDetectionPass 'BlazeFace' repeats {section}:Detector; use 'Padded' or 'None'.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -22,11 +22,22 @@ public sealed class FaceServiceCollectionExtensionsTests
     [InlineData("Face:Quality:MaxYawDegrees", "1000")]
     [InlineData("Face:Quality:MinMeanBrightness", "-5")]
     [InlineData("Face:Liveness:Threshold", "2")]
+    [InlineData("Face:SecondDetectionPass", "7")]
+    [InlineData("Face:Embedder", "")]
     public void Validate_InvalidSetting_FailsAtStart(string key, string value)
     {
         using var provider = Build(new() { [key] = value });
 
         Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+    }
+
+    [Fact]
+    public void Validate_BlazeFaceSecondPassAfterBlazeFace_FailsNamingTheSetting()
+    {
+        using var provider = Build(new() { ["Face:Detector"] = ModelIds.BlazeFaceDetector, ["Face:SecondDetectionPass"] = "BlazeFace" });
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+        Assert.Contains("Face:SecondDetectionPass", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
