@@ -68,10 +68,16 @@ internal static class ThresholdCalibration
             return -1f;
         }
 
-        // Rounding to 6 places first keeps a float that already is a 3-decimal value (0.45f is 450.0000119… per mille)
-        // from going up a step; the nearest float to a decimal at or above a float is never below it.
+        // Compared as floats, as the services compare: the setting "0.450" reads back as 0.45f, the nearest float to
+        // the decimal, so the smallest decimal whose float is not below the raw threshold is the one to write.
         var scale = Math.Pow(10, Decimals);
-        var rounded = (float)(Math.Ceiling(Math.Round(threshold * scale, 6)) / scale);
+        var steps = Math.Floor(threshold * scale) - 1;
+        while ((float)(steps / scale) < threshold)
+        {
+            steps++;
+        }
+
+        var rounded = (float)(steps / scale);
         return rounded;
     }
 }
