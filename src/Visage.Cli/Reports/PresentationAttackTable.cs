@@ -31,7 +31,7 @@ internal static class PresentationAttackTable
         AnsiConsole.Write(table);
         var total = bonaFide + attacks;
         AnsiConsole.MarkupLine(Markup.Escape(total < PresentationAttackMetrics.MinPresentations
-            ? Inv($"{total} captures ({bonaFide} bona fide, {attacks} attacks): no rate can be claimed; the intervals are the finding. See docs/liveness.md.")
+            ? Inv($"{total} captures ({bonaFide} bona fide, {attacks} {(attacks == 1 ? "attack" : "attacks")}): no rate can be claimed; the intervals are the finding. See docs/liveness.md.")
             : Inv($"{total} captures ({bonaFide} bona fide, {attacks} attacks); a figure from fewer than {PresentationAttackMetrics.MinPresentations} presentations is not claimed.")));
     }
 
