@@ -1,11 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 using Visage.Cli.Reports;
 using Visage.Face;
 using Visage.Protection;
+using Visage.Workflows.ActiveLiveness;
+using Visage.Workflows.Recognition;
 
 namespace Visage.Cli.Commands;
 
@@ -13,6 +16,9 @@ namespace Visage.Cli.Commands;
 internal static class EvalCommand
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    /// <summary>Verdicts as words, not numbers.</summary>
+    private static readonly JsonSerializerOptions CalibrationJson = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
 
     public static Command Create(IServiceProvider services)
     {
@@ -75,11 +81,40 @@ internal static class EvalCommand
         detection.SetAction(parse => CommandErrors.RunAsync(() => Task.FromResult(
             Detection(services.GetRequiredService<FaceEngine>(), Root(parse.GetValue(data)), parse.GetValue(output)!.FullName))));
 
-        var liveness = new Command("liveness", "Liveness scores on the labelled real and attack captures in spoof/.") { data, output };
-        liveness.SetAction(parse => CommandErrors.RunAsync(() => Task.FromResult(
-            Liveness(services.GetRequiredService<FaceEngine>(), Root(parse.GetValue(data)), parse.GetValue(output)!.FullName))));
+        var livenessLabels = new Option<FileInfo?>("--labels")
+        {
+            Description = $"A site's labelled captures ({LivenessSample.SiteHeader}; label bona-fide, print, screen, …; paths relative to the file). Default: the shared spoof set. See docs/evaluation.md.",
+        };
+        var liveness = new Command("liveness", "Liveness as ISO/IEC 30107-3: APCER per attack species and BPCER with intervals, for the passive model, the active challenge and both.")
+        {
+            data, output, livenessLabels,
+        };
+        liveness.SetAction(parse => CommandErrors.RunAsync(() => Task.FromResult(Liveness(
+            services.GetRequiredService<FaceEngine>(),
+            services.GetRequiredService<ActiveLivenessChecker>(),
+            parse.GetValue(livenessLabels)?.FullName ?? Path.Combine(Root(parse.GetValue(data)), "spoof", "silent_face_anti_spoofing", "labels.csv"),
+            parse.GetValue(output)!.FullName))));
 
-        var all = new Command("eval", "Evaluate the engine on the shared data.") { pairs, detection, liveness };
+        var targetFmr = RateOption.Create("--target-fmr", "FMR an accepted match may have", RecognitionCalibration.DefaultTargetFmr);
+        var reviewFmr = RateOption.Create("--review-fmr", "Looser FMR where the review band starts", RecognitionCalibration.DefaultReviewFmr);
+        var maxFpir = RateOption.CreateOptional("--max-fpir", "FPIR a 1:N search may have to accept on its own (default: the target FMR)");
+        var calibrate = new Command("calibrate", "Thresholds per recognition context at a target FMR, their review bands, and 1:N false positives by gallery size.")
+        {
+            data, output, sets, pairFiles, targetFmr, reviewFmr, maxFpir,
+        };
+        calibrate.SetAction((parse, ct) => CommandErrors.RunAsync(() => Task.FromResult(Calibrate(
+            services.GetRequiredService<FaceEngine>(),
+            new CalibrationRequest(
+                Root(parse.GetValue(data)),
+                parse.GetValue(output)!.FullName,
+                parse.GetValue(sets) ?? [],
+                [.. (parse.GetValue(pairFiles) ?? []).Select(f => f.FullName)],
+                parse.GetValue(targetFmr),
+                parse.GetValue(reviewFmr),
+                parse.GetValue(maxFpir)),
+            ct))));
+
+        var all = new Command("eval", "Evaluate the engine on the shared data.") { pairs, detection, liveness, calibrate };
         foreach (var command in EvalRecordCommands.Create(services))
         {
             all.Subcommands.Add(command);
@@ -97,41 +132,11 @@ internal static class EvalCommand
     private static int Pairs(FaceEngine engine, PairsRequest request, CancellationToken cancellationToken)
     {
         var outputDirectory = request.OutputDirectory;
-        var unknown = request.Sets.Where(n => !PairSet.Known.Contains(n, StringComparer.Ordinal)).ToList();
-        if (unknown.Count > 0)
-        {
-            throw new EvaluationSetException($"unknown --set; known: {string.Join(", ", PairSet.Known)}.");
-        }
-
         var selected = request.Sets.Count > 0 || request.PairFiles.Count > 0 ? request.Sets : PairSet.Known;
-        var sets = selected.Select(n => PairSet.Load(n, request.DataRoot)).Concat(request.PairFiles.Select(PairSet.LoadCsv)).ToList();
+        var sets = LoadSets(request.DataRoot, selected, request.PairFiles);
         var labels = request.LabelFiles.Count > 0 ? LabelSet.Load(request.LabelFiles, request.LabelsBase) : LabelSet.Empty;
-        foreach (var set in sets.Where(s => s.Missing.Count > 0))
-        {
-            // Lines, not paths, on the terminal: a file name can carry a patient's name. The private report has the paths.
-            var lines = set.Missing.Take(20).Select(m => Inv($"line {m.Line} ({m.Column})"));
-            AnsiConsole.MarkupLineInterpolated(
-                CultureInfo.InvariantCulture,
-                $"[yellow]warning:[/] {set.Name}: {set.Missing.Select(m => m.Line).Distinct().Count()} pairs left out, image not found: {string.Join(", ", lines)}{(set.Missing.Count > 20 ? ", …" : string.Empty)}");
-        }
 
-        var evaluator = new PairEvaluator(engine);
-        IReadOnlyDictionary<string, FaceEmbedding?> embeddings = new Dictionary<string, FaceEmbedding?>();
-        AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn()).Start(ctx =>
-        {
-            var task = ctx.AddTask("embedding images");
-            embeddings = evaluator.EmbedAll(
-                sets.SelectMany(s => s.Pairs).SelectMany(p => new[] { p.PathA, p.PathB }),
-                new Progress<(int Done, int Total)>(p =>
-                {
-                    task.MaxValue = p.Total;
-                    task.Value = p.Done;
-                }),
-                cancellationToken);
-            task.Value = task.MaxValue;
-        });
-
-        var results = sets.Select(s => evaluator.Score(s, embeddings)).ToList();
+        var results = Score(engine, sets, cancellationToken);
         var table = new Table().Title($"verification, threshold {engine.MatchThreshold.ToString("0.00", CultureInfo.InvariantCulture)}, model {Markup.Escape(engine.EmbedderModel.ToString())}")
             .AddColumns("set", "pairs (gen/imp)", "acc @thr", "best acc (thr)", "ROC AUC", "EER", "FMR @thr", "FNMR @thr", "TAR @FAR 1e-2", "detection failures");
         foreach (var r in results)
@@ -195,6 +200,104 @@ internal static class EvalCommand
         return ExitCodes.Success;
     }
 
+    /// <summary>Built-in sets by name and a site's pair files; a pair left out for a missing image is warned about by line.</summary>
+    private static List<PairSet> LoadSets(string dataRoot, IReadOnlyList<string> names, IReadOnlyList<string> pairFiles)
+    {
+        var unknown = names.Where(n => !PairSet.Known.Contains(n, StringComparer.Ordinal)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new EvaluationSetException($"unknown --set; known: {string.Join(", ", PairSet.Known)}.");
+        }
+
+        var sets = names.Select(n => PairSet.Load(n, dataRoot)).Concat(pairFiles.Select(PairSet.LoadCsv)).ToList();
+        foreach (var set in sets.Where(s => s.Missing.Count > 0))
+        {
+            // Lines, not paths, on the terminal: a file name can carry a patient's name. The private report has the paths.
+            var lines = set.Missing.Take(20).Select(m => Inv($"line {m.Line} ({m.Column})"));
+            AnsiConsole.MarkupLineInterpolated(
+                CultureInfo.InvariantCulture,
+                $"[yellow]warning:[/] {set.Name}: {set.Missing.Select(m => m.Line).Distinct().Count()} pairs left out, image not found: {string.Join(", ", lines)}{(set.Missing.Count > 20 ? ", …" : string.Empty)}");
+        }
+
+        return sets;
+    }
+
+    /// <summary>Embeds every image of the sets once (with a progress bar), then scores each set's pairs.</summary>
+    private static List<PairSetResult> Score(FaceEngine engine, IReadOnlyList<PairSet> sets, CancellationToken cancellationToken)
+    {
+        var evaluator = new PairEvaluator(engine);
+        IReadOnlyDictionary<string, FaceEmbedding?> embeddings = new Dictionary<string, FaceEmbedding?>();
+        AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn()).Start(ctx =>
+        {
+            var task = ctx.AddTask("embedding images");
+            embeddings = evaluator.EmbedAll(
+                sets.SelectMany(s => s.Pairs).SelectMany(p => new[] { p.PathA, p.PathB }),
+                new Progress<(int Done, int Total)>(p =>
+                {
+                    task.MaxValue = p.Total;
+                    task.Value = p.Done;
+                }),
+                cancellationToken);
+            task.Value = task.MaxValue;
+        });
+
+        return [.. sets.Select(s => evaluator.Score(s, embeddings))];
+    }
+
+    private static int Calibrate(FaceEngine engine, CalibrationRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ReviewFmr <= request.TargetFmr)
+        {
+            throw new EvaluationSetException(Inv($"--review-fmr ({request.ReviewFmr}) must be above --target-fmr ({request.TargetFmr}): the review band lies below the accept threshold."));
+        }
+
+        var names = request.Sets.Count > 0 || request.PairFiles.Count > 0 ? request.Sets : PairSet.Known;
+        var sets = LoadSets(request.DataRoot, names, request.PairFiles);
+        var results = Score(engine, sets, cancellationToken);
+
+        // One calibration pool; a pair two sets share (the deepface lists overlap) counts once.
+        var pooled = new Dictionary<(string, string), (bool Same, float Score)>();
+        foreach (var (set, result) in sets.Zip(results))
+        {
+            for (var i = 0; i < set.Pairs.Count; i++)
+            {
+                var pair = set.Pairs[i];
+                var key = string.CompareOrdinal(pair.PathA, pair.PathB) <= 0 ? (pair.PathA, pair.PathB) : (pair.PathB, pair.PathA);
+                if (pooled.TryGetValue(key, out var seen))
+                {
+                    if (seen.Same != pair.SamePerson)
+                    {
+                        throw new EvaluationSetException(Inv($"{set.Name} line {pair.Line}: this pair is labelled the other way in an earlier set."));
+                    }
+
+                    continue;
+                }
+
+                pooled[key] = (pair.SamePerson, result.PairScores[i]);
+            }
+        }
+
+        var genuine = pooled.Values.Where(p => p.Same).Select(p => p.Score).ToList();
+        var impostor = pooled.Values.Where(p => !p.Same).Select(p => p.Score).ToList();
+        var calibration = RecognitionCalibration.Calibrate(genuine, impostor, request.TargetFmr, request.ReviewFmr, request.MaxFpir, GalleryFalsePositives.StandardGallerySizes);
+        CalibrationTable.Write(calibration, engine.EmbedderModel.ToString());
+        OwnerOnlyFiles.CreateDirectory(request.OutputDirectory);
+        var plot = CalibrationPlot.Write(calibration, request.OutputDirectory);
+        var path = Path.Combine(request.OutputDirectory, "calibration.json");
+        WriteReport(path, JsonSerializer.Serialize(
+            new
+            {
+                model = engine.EmbedderModel.ToString(),
+                detector = engine.DetectorModel.ToString(),
+                generatedUtc = DateTime.UtcNow,
+                sets = sets.Zip(results).Select(x => new { x.First.Name, x.First.Provenance, MissingImages = x.First.Missing, x.Second.PairsWithDetectionFailure }),
+                calibration,
+            },
+            CalibrationJson));
+        AnsiConsole.MarkupLineInterpolated($"report: [blue]{path}[/]; plot: [blue]{plot}[/]");
+        return ExitCodes.Success;
+    }
+
     private static int Detection(FaceEngine engine, string root, string outputDirectory)
     {
         var images = DetectionMetrics.LoadAnnotations(Path.Combine(root, "faces", "detection", "testing.xml"));
@@ -226,51 +329,98 @@ internal static class EvalCommand
         return ExitCodes.Success;
     }
 
-    private static int Liveness(FaceEngine engine, string root, string outputDirectory)
+    private static int Liveness(FaceEngine engine, ActiveLivenessChecker activeChallenge, string labelsFile, string outputDirectory)
     {
-        var folder = Path.Combine(root, "spoof", "silent_face_anti_spoofing");
-        var samples = LivenessSample.Load(Path.Combine(folder, "labels.csv"));
-        var results = new List<(LivenessSample Sample, LivenessResult? Result)>();
+        var folder = Path.GetDirectoryName(Path.GetFullPath(labelsFile))!;
+        var samples = LivenessSample.Load(labelsFile);
+        var results = new List<LivenessCaptureResult>();
         foreach (var sample in samples)
         {
-            using var image = engine.Decode(File.ReadAllBytes(Path.Combine(folder, sample.File)));
+            var path = Path.Combine(folder, sample.File);
+            if (!File.Exists(path))
+            {
+                throw new EvaluationSetException(Inv($"{Path.GetFileName(labelsFile)} line {sample.Line}: the image is not there."));
+            }
+
+            var bytes = File.ReadAllBytes(path);
+            using var image = engine.Decode(bytes);
             var faces = engine.Detect(image);
-            results.Add((sample, faces.Count == 0 ? null : engine.Liveness.Assess(image, faces[0])));
+            var passive = faces.Count == 0 ? null : engine.Liveness.Assess(image, faces[0]);
+
+            // A still can only be presented to the active challenge as itself, held still: an attack can be judged that way,
+            // a real person's still cannot stand for their turning head.
+            bool? active = sample.IsLive ? null : activeChallenge.Verify(activeChallenge.Issue().Nonce, [bytes, bytes, bytes]).Passed;
+            results.Add(new LivenessCaptureResult(sample, passive, active));
         }
 
         var table = new Table().Title(Markup.Escape($"liveness ({engine.Liveness.Model}); off by default until evaluated"))
-            .AddColumns("file", "truth", "attack", "live score", "decision", "correct");
-        foreach (var (sample, result) in results)
+            .AddColumns("file", "truth", "attack", "live score", "decision", "correct", "active (still held 3 frames)");
+        foreach (var (sample, result, active) in results)
         {
             var correct = result is not null && result.IsLive == sample.IsLive;
             table.AddRow(
                 Markup.Escape(sample.File),
                 sample.IsLive ? "live" : "attack",
-                Markup.Escape(sample.AttackType),
+                Markup.Escape(sample.Species),
                 result is null ? "no face" : Inv($"{result.LiveScore:0.000}"),
                 result is null ? "-" : result.IsLive ? "live" : "attack",
-                correct ? "[green]yes[/]" : "[red]no[/]");
+                correct ? "[green]yes[/]" : "[red]no[/]",
+                active is null ? "not from a still" : active.Value ? "[red]passed[/]" : "refused");
         }
 
         AnsiConsole.Write(table);
+
+        // No face found: not accepted. It is an error for a bona fide capture and a stopped attack.
+        var passiveOutcomes = results.Select(r => new PresentationOutcome(r.Sample.Species, r.Passive?.IsLive == true)).ToList();
         var attacks = results.Where(r => !r.Sample.IsLive).ToList();
+        var passiveBpcer = PresentationAttackMetrics.Compute("passive", passiveOutcomes).Bpcer;
+        var stillsOnly = "not measured from still images: a genuine response is a head turning; the bench's liveness-active runner builds a few from photo sequences (docs/liveness.md)";
+        PresentationAttackReport[] reports =
+        [
+            PresentationAttackMetrics.Compute(Inv($"passive ({engine.Liveness.Model}, live ≥ {results.Select(r => r.Passive?.Threshold).FirstOrDefault(t => t is not null):0.00})"), passiveOutcomes),
+            PresentationAttackMetrics.Compute(
+                engine.PassiveLivenessEnabled ? "active, still held 3 frames (with the passive model, as configured)" : "active, still held 3 frames",
+                [.. attacks.Select(r => new PresentationOutcome(r.Sample.Species, r.Active == true))],
+                stillsOnly),
+            PresentationAttackMetrics.Compute(
+                "passive and active (both must pass)",
+                [.. attacks.Select(r => new PresentationOutcome(r.Sample.Species, r.Passive?.IsLive == true && r.Active == true))],
+                Inv($"{stillsOnly}; at least the passive model's {passiveBpcer?.Rate.Errors ?? 0} of {passiveBpcer?.Rate.Trials ?? 0}, since either refusing refuses")),
+        ];
+        PresentationAttackTable.Write(reports, samples.Count(s => s.IsLive), attacks.Count);
+
+        var apcer = attacks.Count(r => r.Passive?.IsLive == true) / (double)Math.Max(1, attacks.Count);
         var bona = results.Where(r => r.Sample.IsLive).ToList();
-        var apcer = attacks.Count(r => r.Result?.IsLive == true) / (double)Math.Max(1, attacks.Count);
-        var bpcer = bona.Count(r => r.Result?.IsLive != true) / (double)Math.Max(1, bona.Count);
-        AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"APCER {apcer:P0} ({attacks.Count} attacks), BPCER {bpcer:P0} ({bona.Count} bona fide). Six captures cannot establish error rates; see docs/liveness.md.");
+        var bpcer = bona.Count(r => r.Passive?.IsLive != true) / (double)Math.Max(1, bona.Count);
         OwnerOnlyFiles.CreateDirectory(outputDirectory);
-        var path = Path.Combine(outputDirectory, "liveness.json");
-        WriteReport(path, JsonSerializer.Serialize(
+        var reportPath = Path.Combine(outputDirectory, "liveness.json");
+        WriteReport(reportPath, JsonSerializer.Serialize(
             new
             {
                 model = engine.Liveness.Model.ToString(),
+                labels = Path.GetFileName(labelsFile),
                 apcer,
                 bpcer,
-                samples = results.Select(r => new { r.Sample.File, r.Sample.IsLive, r.Sample.AttackType, liveScore = r.Result?.LiveScore, decidedLive = r.Result?.IsLive }),
+                iso30107 = reports,
+                samples = results.Select(r => new { r.Sample.File, r.Sample.IsLive, r.Sample.AttackType, r.Sample.Species, liveScore = r.Passive?.LiveScore, decidedLive = r.Passive?.IsLive, activePassed = r.Active }),
             },
             Json));
+        AnsiConsole.MarkupLineInterpolated($"report: [blue]{reportPath}[/]");
         return ExitCodes.Success;
     }
+
+    /// <summary>One labelled capture: the passive model's result (null: no face) and the active challenge's (null: not judged from a still).</summary>
+    private sealed record LivenessCaptureResult(LivenessSample Sample, LivenessResult? Passive, bool? Active);
+
+    /// <summary>What <c>eval calibrate</c> was asked: the calibration pairs and the rates to calibrate for.</summary>
+    private sealed record CalibrationRequest(
+        string DataRoot,
+        string OutputDirectory,
+        IReadOnlyList<string> Sets,
+        IReadOnlyList<string> PairFiles,
+        double TargetFmr,
+        double ReviewFmr,
+        double? MaxFpir);
 
     /// <summary>What <c>eval pairs</c> was asked: built-in sets and a site's files, labels, and the subgroup settings.</summary>
     private sealed record PairsRequest(
