@@ -87,25 +87,32 @@ public sealed class PatientCheckIn(
         {
             IReadOnlySet<Guid>? expected = candidates is { Count: > 0 } ? candidates.ToHashSet() : null;
             var matches = await gallery.SearchAsync(vector, Purposes.CheckIn, CandidatesShown, thresholds.Review, expected, cancellationToken);
+            var searchedAll = expected is null;
             if (matches.Count == 0 && expected is not null && options.Value.CheckInSearchAll)
             {
                 matches = await gallery.SearchAsync(vector, Purposes.CheckIn, CandidatesShown, thresholds.Review, null, cancellationToken);
+                searchedAll = true;
             }
 
             var best = matches.Count > 0 ? matches[0] : null;
-            // Two people above the accept threshold is ambiguous: a person decides.
-            var ambiguous = matches.Count > 1 && matches[1].Score >= thresholds.Accept;
-            result = await DecideAsync(actor, probe, capture, best?.SubjectId, best?.Score, matches.Select(m => new ReviewCandidate(m.SubjectId, m.Score)).ToList(), cancellationToken, ambiguous);
+            // Two people above the accept threshold is ambiguous: a person decides. A match from a search of everyone is
+            // held for a person too, unless the site has shown (visage eval calibrate) that false positives at its
+            // gallery size stay within target: wrong-patient errors grow with the number searched.
+            var hold = matches.Count > 1 && matches[1].Score >= thresholds.Accept ? "two people above the accept threshold"
+                : searchedAll && !options.Value.CheckInSearchAllAccepts ? "found by searching every subject"
+                : null;
+            result = await DecideAsync(actor, probe, capture, best?.SubjectId, best?.Score, matches.Select(m => new ReviewCandidate(m.SubjectId, m.Score)).ToList(), cancellationToken, hold);
         }
 
         await operation.SucceededAsync(Describe(result), subject: result.SubjectId?.ToString());
         return result;
     }
 
-    private async Task<CheckInResult> DecideAsync(AuditActor actor, InspectedCapture probe, FaceCapture capture, Guid? subject, float? score, List<ReviewCandidate> candidates, CancellationToken cancellationToken, bool ambiguous = false)
+    /// <param name="hold">Why a match above the accept threshold still goes to a person, or null.</param>
+    private async Task<CheckInResult> DecideAsync(AuditActor actor, InspectedCapture probe, FaceCapture capture, Guid? subject, float? score, List<ReviewCandidate> candidates, CancellationToken cancellationToken, string? hold = null)
     {
         var thresholds = options.Value.CheckIn;
-        if (subject is { } person && score >= thresholds.Accept && !ambiguous)
+        if (subject is { } person && score >= thresholds.Accept && hold is null)
         {
             await people.TouchAsync(person, cancellationToken);
             return new CheckInResult(CheckInOutcome.Accepted, person, score, null, false, probe.ModelVersion);
@@ -114,7 +121,7 @@ public sealed class PatientCheckIn(
         if (subject is { } weak && score >= thresholds.Review)
         {
             List<ReviewCandidate> listed = candidates.Count > 0 ? candidates : [new ReviewCandidate(weak, score.Value)];
-            var review = await reviews.OpenAsync(actor, ReviewKind.CheckIn, Purposes.CheckIn, ambiguous ? "two people above the accept threshold" : "score in the review band", probe.ModelVersion, candidates.Count > 0 ? null : weak, listed, capture.Image, cancellationToken);
+            var review = await reviews.OpenAsync(actor, ReviewKind.CheckIn, Purposes.CheckIn, hold ?? "score in the review band", probe.ModelVersion, candidates.Count > 0 ? null : weak, listed, capture.Image, cancellationToken);
             return new CheckInResult(CheckInOutcome.NeedsReview, weak, score, review, false, probe.ModelVersion);
         }
 

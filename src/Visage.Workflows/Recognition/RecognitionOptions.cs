@@ -32,6 +32,13 @@ public sealed class RecognitionOptions
     /// <summary>After the caller's candidates give no match, search every check-in-consented subject (off: only the list).</summary>
     public bool CheckInSearchAll { get; set; }
 
+    /// <summary>
+    /// Whether a match found by searching every subject may be accepted on its own (off: it goes to review). Turn on only
+    /// when <c>visage eval calibrate</c> shows the false-positive identification rate at the site's gallery size within
+    /// target: on the shared sets it cannot be shown at any size.
+    /// </summary>
+    public bool CheckInSearchAllAccepts { get; set; }
+
     /// <summary>How many candidates emergency identification returns at most.</summary>
     public int EmergencyTopK { get; set; } = 5;
 
