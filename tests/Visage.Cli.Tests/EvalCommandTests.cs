@@ -41,6 +41,15 @@ public sealed class EvalCommandTests : IDisposable
         Assert.Equal("TooSmallToJudge", dark.GetProperty("Verdict").GetString());
         Assert.Contains("@", report.RootElement.GetProperty("model").GetString(), StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(Output, "pairs-skin_tone_band-scores.png")));
+
+        // The readable page: the same subgroups and verdicts, the plots with text alternatives, nothing from elsewhere.
+        var page = await File.ReadAllTextAsync(Path.Combine(Output, "report.html"));
+        Assert.Contains("<th scope=\"row\">skin_tone_band = 8-10</th><td>6 / 0</td><td>1</td>", page, StringComparison.Ordinal);
+        Assert.Contains("too small to judge", page, StringComparison.Ordinal);
+        Assert.Contains("<img src=\"pairs-skin_tone_band-scores.png\" alt=\"Plot: ", page, StringComparison.Ordinal);
+        Assert.Equal(System.Text.RegularExpressions.Regex.Count(page, "<img "), System.Text.RegularExpressions.Regex.Count(page, "<img src=\"[^\"]+\" alt=\"[^\"]+\""));
+        Assert.DoesNotContain("<script", page, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("http", page, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

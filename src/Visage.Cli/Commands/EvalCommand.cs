@@ -196,7 +196,8 @@ internal static class EvalCommand
                 }),
             },
             Json));
-        AnsiConsole.MarkupLineInterpolated($"report: [blue]{reportPath}[/]; plots: {plots.Count} PNG files in [blue]{outputDirectory}[/]");
+        var page = EvaluationHtml.Write(outputDirectory, engine.EmbedderModel.ToString(), engine.MatchThreshold, results, subgroups, plots);
+        AnsiConsole.MarkupLineInterpolated($"report: [blue]{reportPath}[/] and [blue]{page}[/]; plots: {plots.Count} PNG files in [blue]{outputDirectory}[/]");
         return ExitCodes.Success;
     }
 
