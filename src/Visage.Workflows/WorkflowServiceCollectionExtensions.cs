@@ -54,6 +54,8 @@ public static class WorkflowServiceCollectionExtensions
         services.TryAddSingleton<StepUpVerification>();
         services.TryAddSingleton<RetentionRun>();
         services.TryAddSingleton<Evaluation.EvaluationRecords>();
+        services.AddOptions<Models.PromotionGateOptions>().BindConfiguration("Models:Gates").ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<Models.ModelRegistry>();
         if (runRetentionInBackground)
         {
             services.AddHostedService<RetentionService>();

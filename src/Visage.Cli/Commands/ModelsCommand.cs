@@ -31,7 +31,13 @@ internal static class ModelsCommand
             return await VerifyAsync(store, operation);
         }));
 
-        return new Command("models", "Manage the face models.") { fetch, verify };
+        var models = new Command("models", "Manage the face models: install, verify, promote, roll back.") { fetch, verify };
+        foreach (var command in ModelRegistryCommands.Create(services))
+        {
+            models.Subcommands.Add(command);
+        }
+
+        return models;
     }
 
     private static Task<AuditedOperation> BeginAsync(IServiceProvider services, ParseResult parse, string action, ModelStore store, CancellationToken cancellationToken) =>

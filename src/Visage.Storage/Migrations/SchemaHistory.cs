@@ -305,7 +305,7 @@ internal static class SchemaHistory
                 """),
         new(
             6,
-            "staff accounts, sessions, API keys, role elevations, evaluation reports",
+            "staff accounts, sessions, API keys, role elevations, evaluation reports, model decisions",
             // Secrets are kept only as hashes (passwords: Identity's PBKDF2 hasher; session, setup and API key tokens:
             // SHA-256 of 256 random bits), except each account's TOTP seed and recovery code hashes, sealed in a key envelope
             // of the account's own (secret_envelope, a row of subjects) so removing the account shreds them. A recovery code
@@ -375,6 +375,15 @@ internal static class SchemaHistory
                     recorded_by TEXT NOT NULL,
                     body TEXT NOT NULL,
                     signature BLOB NOT NULL);
+                CREATE TABLE model_decisions (
+                    seq INTEGER PRIMARY KEY,
+                    model TEXT NOT NULL,
+                    decision TEXT NOT NULL,
+                    report_id BLOB,
+                    gates TEXT NOT NULL,
+                    override_reason TEXT,
+                    decided_by TEXT NOT NULL,
+                    decided_ms INTEGER NOT NULL);
                 """,
             Postgres: """
                 CREATE TABLE staff_accounts (
@@ -441,6 +450,15 @@ internal static class SchemaHistory
                     recorded_by text NOT NULL,
                     body text NOT NULL,
                     signature bytea NOT NULL);
+                CREATE TABLE model_decisions (
+                    seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    model text NOT NULL,
+                    decision text NOT NULL,
+                    report_id uuid,
+                    gates text NOT NULL,
+                    override_reason text,
+                    decided_by text NOT NULL,
+                    decided_ms bigint NOT NULL);
                 """),
     ];
 }

@@ -54,6 +54,11 @@ public static class RefusalCodes
     public const string AlreadyAppealed = "already-appealed";
     public const string UnknownNotice = "unknown-notice";
     public const string UnknownReviewItem = "unknown-review-item";
+    public const string UnknownReport = "unknown-report";
+    public const string ReportInvalid = "report-signature-invalid";
+    public const string ReportOfAnotherModel = "report-of-another-model";
+    public const string ModelGatesFailed = "model-gates-failed";
+    public const string NothingToRollBack = "nothing-to-roll-back";
     public const string NoConsent = "no-consent";
     public const string ConsentExpired = "consent-expired";
     public const string ConsentWithdrawn = "consent-withdrawn";

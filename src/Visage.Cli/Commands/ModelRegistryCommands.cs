@@ -1,0 +1,73 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+using Visage.Workflows.Models;
+
+namespace Visage.Cli.Commands;
+
+/// <summary>
+/// <c>visage models promote MODEL --report ID [--override REASON]</c>, <c>models rollback</c> and <c>models registry</c>:
+/// which embedding model is approved for use, on which signed evaluation report, and every decision before; promotion
+/// against failing gates needs an approver's recorded reason; all audited.
+/// </summary>
+internal static class ModelRegistryCommands
+{
+    public static IEnumerable<Command> Create(IServiceProvider services)
+    {
+        var model = new Argument<string>("model") { Description = "The model version, as the report names it (e.g. faceplugin-feature512@0.0.1)." };
+        var report = new Option<Guid>("--report") { Description = "The stored evaluation report of this model (visage eval record, visage eval reports).", Required = true };
+        var overrideReason = new Option<string?>("--override") { Description = "Promote although gates fail; the approver's reason is recorded with the decision." };
+        var promote = new Command("promote", "Approve a model version for use, on a stored evaluation report that passes the promotion gates (Models__Gates__*).") { model, report, overrideReason };
+        promote.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
+        {
+            var decision = await services.GetRequiredService<ModelRegistry>().PromoteAsync(ActorOption.Resolve(parse), parse.GetValue(model)!, parse.GetValue(report), parse.GetValue(overrideReason), cancellationToken);
+            WriteGates(decision.Gates);
+            AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"{decision.Model} is the active model (decision {decision.Seq}{(decision.OverrideReason is null ? string.Empty : ", by override")})");
+            return ExitCodes.Success;
+        }));
+
+        var rollback = new Command("rollback", "Return to the model that was active before the current one.");
+        rollback.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
+        {
+            var decision = await services.GetRequiredService<ModelRegistry>().RollbackAsync(ActorOption.Resolve(parse), cancellationToken);
+            AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"rolled back: {decision.Model} is the active model (decision {decision.Seq})");
+            return ExitCodes.Success;
+        }));
+
+        var registry = new Command("registry", "The active model and every promotion and rollback, with the report and gates behind each.");
+        registry.SetAction((_, cancellationToken) => CommandErrors.RunAsync(async () =>
+        {
+            var registered = services.GetRequiredService<ModelRegistry>();
+            var table = new Table().AddColumns("decision", "model", "what", "report", "gates failed", "override reason", "by", "when (UTC)");
+            foreach (var d in await registered.HistoryAsync(cancellationToken))
+            {
+                table.AddRow(
+                    d.Seq.ToString(CultureInfo.InvariantCulture),
+                    Markup.Escape(d.Model),
+                    d.Decision,
+                    d.ReportId?.ToString() ?? "-",
+                    Markup.Escape(string.Join(", ", d.Gates.Where(g => !g.Passed).Select(g => $"{g.Set} {g.Gate}")) is { Length: > 0 } failed ? failed : "none"),
+                    Markup.Escape(d.OverrideReason ?? "-"),
+                    Markup.Escape(d.DecidedBy),
+                    d.Decided.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
+            }
+
+            AnsiConsole.Write(table);
+            AnsiConsole.MarkupLineInterpolated($"active model: {await registered.ActiveAsync(cancellationToken) ?? "none promoted yet"}");
+            return ExitCodes.Success;
+        }));
+        return [promote, rollback, registry];
+    }
+
+    private static void WriteGates(IReadOnlyList<GateResult> gates)
+    {
+        var table = new Table().AddColumns("set", "gate", "result", "detail");
+        foreach (var g in gates)
+        {
+            table.AddRow(Markup.Escape(g.Set), Markup.Escape(g.Gate), !g.Judged ? "[grey]not judged[/]" : g.Passed ? "[green]pass[/]" : "[red]FAIL[/]", Markup.Escape(g.Detail));
+        }
+
+        AnsiConsole.Write(table);
+    }
+}

@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Visage.Audit;
+using Visage.Gallery;
+using Visage.Storage;
+using Visage.Workflows.Evaluation;
+using Visage.Workflows.Recognition;
+
+namespace Visage.Workflows.Models;
+
+/// <summary>One decision of the registry: a model promoted (on a report, perhaps by override) or rolled back to.</summary>
+public sealed record ModelDecision(long Seq, string Model, string Decision, Guid? ReportId, IReadOnlyList<GateResult> Gates, string? OverrideReason, string DecidedBy, DateTimeOffset Decided);
+
+/// <summary>
+/// Which embedding model version is approved for use, and why: a model is promoted only on a stored, signed evaluation
+/// report of that very model that passes the gates (<see cref="PromotionGates"/>), or by an approver's override with a
+/// recorded reason; rollback returns to the model active before, in one step. Decisions are appended, never edited,
+/// and each is audited (<c>model.promote</c>, <c>model.rollback</c>) with the model as the record's version.
+/// </summary>
+public sealed class ModelRegistry(ProtectedStoreLifetime store, AuditLog log, EvaluationRecords reports, TimeProvider time, IOptions<PromotionGateOptions> options)
+{
+    public const string PromoteAction = "model.promote";
+    public const string RollbackAction = "model.rollback";
+
+    public async Task<ModelDecision> PromoteAsync(AuditActor actor, string model, Guid reportId, string? overrideReason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var report = (await reports.ListAsync(actor, cancellationToken)).SingleOrDefault(r => r.Id == reportId);
+        var gates = await RefusalAudit.CheckAsync(log, actor, PromoteAction, Purposes.Operations, null, model, () =>
+        {
+            if (report is null)
+            {
+                throw new WorkflowRefusedException(RefusalCodes.UnknownReport, RefusalKind.NotFound, "No stored evaluation report has this id (visage eval reports lists them).");
+            }
+
+            if (!report.SignatureValid)
+            {
+                throw new WorkflowRefusedException(RefusalCodes.ReportInvalid, RefusalKind.NotPermitted, "This report's signature does not verify: it was changed after it was recorded.");
+            }
+
+            if (!string.Equals(report.ModelVersion, model, StringComparison.Ordinal))
+            {
+                throw new WorkflowRefusedException(RefusalCodes.ReportOfAnotherModel, RefusalKind.BadInput, "This report evaluated another model version; promote a model on its own report.");
+            }
+
+            var results = PromotionGates.Check(report.Body, options.Value);
+            var failed = results.Where(g => !g.Passed).ToList();
+            if (failed.Count > 0 && string.IsNullOrWhiteSpace(overrideReason))
+            {
+                throw new WorkflowRefusedException(RefusalCodes.ModelGatesFailed, RefusalKind.NotPermitted, "The model fails its promotion gates: " + string.Join("; ", failed.Select(g => $"{g.Set} {g.Gate}: {g.Detail}")) + ". An approver may override with a recorded reason (--override).");
+            }
+
+            return Task.FromResult(results);
+        });
+        var overridden = gates.Any(g => !g.Passed);
+        await using var operation = await AuditedOperation.BeginAsync(log, actor, PromoteAction, Purposes.Operations, null, model, $"report {reportId}", cancellationToken);
+        var decision = await AppendAsync(actor, model, "promote", reportId, gates, overridden ? overrideReason!.Trim() : null, cancellationToken);
+        // The override's free text stays with the decision; the chain says that there was one and which gates failed.
+        await operation.SucceededAsync(overridden
+            ? $"promoted by override; gates failed: {string.Join(", ", gates.Where(g => !g.Passed).Select(g => $"{g.Set} {g.Gate}"))}; decision {decision.Seq}"
+            : string.Create(CultureInfo.InvariantCulture, $"promoted; {gates.Count(g => g.Judged)} gates passed, {gates.Count(g => !g.Judged)} not judged; decision {decision.Seq}"));
+        return decision;
+    }
+
+    /// <summary>Returns to the model that was active before the current one.</summary>
+    public async Task<ModelDecision> RollbackAsync(AuditActor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var actives = ActiveSequence(await HistoryAsync(cancellationToken));
+        var previous = await RefusalAudit.CheckAsync(log, actor, RollbackAction, Purposes.Operations, null, actives.Count > 0 ? actives[^1] : null, () =>
+            actives.Count >= 2
+                ? Task.FromResult(actives[^2])
+                : throw new WorkflowRefusedException(RefusalCodes.NothingToRollBack, RefusalKind.NotFound, "No earlier active model to return to."));
+        await using var operation = await AuditedOperation.BeginAsync(log, actor, RollbackAction, Purposes.Operations, null, previous, "rollback", cancellationToken);
+        var decision = await AppendAsync(actor, previous, "rollback", null, [], null, cancellationToken);
+        await operation.SucceededAsync(string.Create(CultureInfo.InvariantCulture, $"rolled back; decision {decision.Seq}"));
+        return decision;
+    }
+
+    /// <summary>The model approved for use now, or null before any promotion.</summary>
+    public async Task<string?> ActiveAsync(CancellationToken cancellationToken = default) =>
+        ActiveSequence(await HistoryAsync(cancellationToken)) is { Count: > 0 } actives ? actives[^1] : null;
+
+    /// <summary>Every decision, oldest first.</summary>
+    public async Task<IReadOnlyList<ModelDecision>> HistoryAsync(CancellationToken cancellationToken = default)
+    {
+        var opened = await store.OpenAsync(cancellationToken);
+        await using var connection = await opened.Database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT seq, model, decision, report_id, gates, override_reason, decided_by, decided_ms FROM model_decisions ORDER BY seq;";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var decisions = new List<ModelDecision>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            decisions.Add(new ModelDecision(
+                reader.GetInt64(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetGuid(3),
+                JsonSerializer.Deserialize<List<GateResult>>(reader.GetString(4)) ?? [],
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.GetString(6),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7))));
+        }
+
+        return decisions;
+    }
+
+    /// <summary>The models made active, in order, a rollback undoing the promotion it returns from.</summary>
+    private static List<string> ActiveSequence(IReadOnlyList<ModelDecision> history)
+    {
+        var actives = new List<string>();
+        foreach (var decision in history)
+        {
+            if (decision.Decision == "rollback" && actives.Count > 0)
+            {
+                actives.RemoveAt(actives.Count - 1);
+            }
+            else if (decision.Decision == "promote")
+            {
+                actives.Add(decision.Model);
+            }
+        }
+
+        return actives;
+    }
+
+    private async Task<ModelDecision> AppendAsync(AuditActor actor, string model, string decision, Guid? reportId, IReadOnlyList<GateResult> gates, string? overrideReason, CancellationToken cancellationToken)
+    {
+        var opened = await store.OpenAsync(cancellationToken);
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
+        await using var connection = await opened.Database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO model_decisions (model, decision, report_id, gates, override_reason, decided_by, decided_ms) VALUES (@m, @d, @r, @g, @o, @by, @ms) RETURNING seq;";
+        command.AddText("@m", model);
+        command.AddText("@d", decision);
+        command.AddTyped("@r", System.Data.DbType.Guid, reportId);
+        command.AddText("@g", JsonSerializer.Serialize(gates));
+        command.AddText("@o", overrideReason);
+        command.AddText("@by", actor.Id);
+        command.AddInt64("@ms", now.ToUnixTimeMilliseconds());
+        var seq = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        return new ModelDecision(seq, model, decision, reportId, gates, overrideReason, actor.Id, now);
+    }
+}
