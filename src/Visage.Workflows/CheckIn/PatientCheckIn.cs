@@ -121,7 +121,7 @@ public sealed class PatientCheckIn(
         if (subject is { } weak && score >= thresholds.Review)
         {
             List<ReviewCandidate> listed = candidates.Count > 0 ? candidates : [new ReviewCandidate(weak, score.Value)];
-            var review = await reviews.OpenAsync(actor, ReviewKind.CheckIn, Purposes.CheckIn, hold ?? "score in the review band", probe.ModelVersion, candidates.Count > 0 ? null : weak, listed, capture.Image, cancellationToken);
+            var review = await reviews.OpenAsync(actor, ReviewKind.CheckIn, Purposes.CheckIn, score >= thresholds.Accept && hold is not null ? hold : "score in the review band", probe.ModelVersion, candidates.Count > 0 ? null : weak, listed, capture.Image, cancellationToken);
             return new CheckInResult(CheckInOutcome.NeedsReview, weak, score, review, false, probe.ModelVersion);
         }
 

@@ -74,20 +74,37 @@ public sealed class EvaluationRecords(ProtectedStoreLifetime store, AuditLog log
             {
                 var body = reader.GetString(5);
                 var bytes = Encoding.UTF8.GetBytes(body);
+                var kind = reader.GetString(1);
+                var model = reader.GetString(2);
+                // The signature covers the body only: a row relabelled to another model would still verify, so the
+                // model it is listed under must be the one its signed body names.
+                var valid = Retention.RetentionReport.Verify(body, (byte[])reader.GetValue(6), publicKey) && string.Equals(SignedModelOf(kind, body), model, StringComparison.Ordinal);
                 reports.Add(new StoredEvaluation(
                     reader.GetGuid(0),
-                    reader.GetString(1),
-                    reader.GetString(2),
+                    kind,
+                    model,
                     DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
                     reader.GetString(4),
                     Convert.ToHexStringLower(SHA256.HashData(bytes)),
-                    Retention.RetentionReport.Verify(body, (byte[])reader.GetValue(6), publicKey),
+                    valid,
                     body));
             }
         }
 
         await operation.SucceededAsync(string.Create(CultureInfo.InvariantCulture, $"{reports.Count} reports shown, {reports.Count(r => !r.SignatureValid)} with an invalid signature"));
         return reports;
+    }
+
+    private static string? SignedModelOf(string kind, string body)
+    {
+        try
+        {
+            return ModelOf(kind, body);
+        }
+        catch (WorkflowRefusedException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The kind is a short code; the body a JSON object with a non-empty <c>model</c> (the model version it evaluated).</summary>

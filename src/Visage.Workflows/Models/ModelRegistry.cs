@@ -18,8 +18,11 @@ public sealed record ModelDecision(long Seq, string Model, string Decision, Guid
 /// recorded reason; rollback returns to the model active before, in one step. Decisions are appended, never edited,
 /// and each is audited (<c>model.promote</c>, <c>model.rollback</c>) with the model as the record's version.
 /// </summary>
-public sealed class ModelRegistry(ProtectedStoreLifetime store, AuditLog log, EvaluationRecords reports, TimeProvider time, IOptions<PromotionGateOptions> options)
+public sealed class ModelRegistry(ProtectedStoreLifetime store, AuditLog log, EvaluationRecords reports, IEnumerable<IAuditTextScreen> screens, TimeProvider time, IOptions<PromotionGateOptions> options)
 {
+    /// <summary>Longest override reason kept (a committee reference and why, not a document).</summary>
+    public const int MaxOverrideReasonLength = 500;
+
     public const string PromoteAction = "model.promote";
     public const string RollbackAction = "model.rollback";
 
@@ -41,10 +44,29 @@ public sealed class ModelRegistry(ProtectedStoreLifetime store, AuditLog log, Ev
 
             if (!string.Equals(report.ModelVersion, model, StringComparison.Ordinal))
             {
-                throw new WorkflowRefusedException(RefusalCodes.ReportOfAnotherModel, RefusalKind.BadInput, "This report evaluated another model version; promote a model on its own report.");
+                throw new WorkflowRefusedException(RefusalCodes.ReportOfAnotherModel, RefusalKind.BadInput, "This report evaluated another model version; promote a model on its own report (visage eval reports shows each report's model).");
             }
 
-            var results = PromotionGates.Check(report.Body, options.Value);
+            if (!string.Equals(report.Kind, "pairs", StringComparison.Ordinal))
+            {
+                throw new WorkflowRefusedException(RefusalCodes.ReportNotGateable, RefusalKind.BadInput, "Promotion reads a verification report (kind pairs, from visage eval pairs).");
+            }
+
+            if (overrideReason is not null && OverrideProblem(overrideReason) is { } problem)
+            {
+                throw new WorkflowRefusedException(RefusalCodes.OverrideReasonRefused, RefusalKind.BadInput, problem);
+            }
+
+            IReadOnlyList<GateResult> results;
+            try
+            {
+                results = PromotionGates.Check(report.Body, options.Value);
+            }
+            catch (FormatException ex)
+            {
+                throw new WorkflowRefusedException(RefusalCodes.ReportNotGateable, RefusalKind.BadInput, ex.Message);
+            }
+
             var failed = results.Where(g => !g.Passed).ToList();
             if (failed.Count > 0 && string.IsNullOrWhiteSpace(overrideReason))
             {
@@ -53,13 +75,15 @@ public sealed class ModelRegistry(ProtectedStoreLifetime store, AuditLog log, Ev
 
             return Task.FromResult(results);
         });
-        var overridden = gates.Any(g => !g.Passed);
+        var failed = gates.Where(g => !g.Passed).ToList();
+        // Written before the decision is stored, from gate codes and counts only (set names are file names, which the
+        // audit log's PHI screen may refuse); the override's free text stays with the decision.
+        var outcome = failed.Count > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"promoted by override; {failed.Count} gates failed: {string.Join(", ", failed.Select(g => g.Gate).Distinct(StringComparer.Ordinal))}")
+            : string.Create(CultureInfo.InvariantCulture, $"promoted; {gates.Count(g => g.Judged)} gates passed, {gates.Count(g => !g.Judged)} not judged");
         await using var operation = await AuditedOperation.BeginAsync(log, actor, PromoteAction, Purposes.Operations, null, model, $"report {reportId}", cancellationToken);
-        var decision = await AppendAsync(actor, model, "promote", reportId, gates, overridden ? overrideReason!.Trim() : null, cancellationToken);
-        // The override's free text stays with the decision; the chain says that there was one and which gates failed.
-        await operation.SucceededAsync(overridden
-            ? $"promoted by override; gates failed: {string.Join(", ", gates.Where(g => !g.Passed).Select(g => $"{g.Set} {g.Gate}"))}; decision {decision.Seq}"
-            : string.Create(CultureInfo.InvariantCulture, $"promoted; {gates.Count(g => g.Judged)} gates passed, {gates.Count(g => !g.Judged)} not judged; decision {decision.Seq}"));
+        var decision = await AppendAsync(actor, model, "promote", reportId, gates, failed.Count > 0 ? overrideReason!.Trim() : null, cancellationToken);
+        await operation.SucceededAsync(outcome);
         return decision;
     }
 
@@ -74,8 +98,27 @@ public sealed class ModelRegistry(ProtectedStoreLifetime store, AuditLog log, Ev
                 : throw new WorkflowRefusedException(RefusalCodes.NothingToRollBack, RefusalKind.NotFound, "No earlier active model to return to."));
         await using var operation = await AuditedOperation.BeginAsync(log, actor, RollbackAction, Purposes.Operations, null, previous, "rollback", cancellationToken);
         var decision = await AppendAsync(actor, previous, "rollback", null, [], null, cancellationToken);
-        await operation.SucceededAsync(string.Create(CultureInfo.InvariantCulture, $"rolled back; decision {decision.Seq}"));
+        await operation.SucceededAsync("rolled back to the model active before");
         return decision;
+    }
+
+    /// <summary>An override reason is a committee reference and why, like a purpose rationale: bounded, and nothing the PHI screen flags.</summary>
+    private string? OverrideProblem(string reason)
+    {
+        if (string.IsNullOrWhiteSpace(reason) || reason.Trim().Length > MaxOverrideReasonLength)
+        {
+            return $"An override needs its reason: 1 to {MaxOverrideReasonLength} characters (the approval's reference and why).";
+        }
+
+        foreach (var screen in screens)
+        {
+            if (screen.FindIdentifier(reason) is { } kind)
+            {
+                return $"The override reason holds what looks like an identifier ({kind}); write the approval's reference and why, nothing about a person.";
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The model approved for use now, or null before any promotion.</summary>

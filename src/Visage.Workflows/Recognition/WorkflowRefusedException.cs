@@ -58,6 +58,8 @@ public static class RefusalCodes
     public const string ReportInvalid = "report-signature-invalid";
     public const string ReportOfAnotherModel = "report-of-another-model";
     public const string ModelGatesFailed = "model-gates-failed";
+    public const string ReportNotGateable = "report-not-gateable";
+    public const string OverrideReasonRefused = "override-reason-refused";
     public const string NothingToRollBack = "nothing-to-roll-back";
     public const string NoConsent = "no-consent";
     public const string ConsentExpired = "consent-expired";
