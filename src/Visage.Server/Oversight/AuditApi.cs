@@ -10,6 +10,7 @@ using Visage.Audit;
 using Visage.Gallery;
 using Visage.Server.Access;
 using Visage.Server.Endpoints;
+using Visage.Server.Http;
 using Visage.Storage;
 using Visage.Workflows.Recognition;
 
@@ -117,7 +118,7 @@ internal static class AuditApi
         var filters = new[] { ("subject", subject), ("actor", actor), ("action", action) }.Where(f => !string.IsNullOrEmpty(f.Item2)).ToList();
         if (filters.Count > 1)
         {
-            throw await RefusedAsync(log, context, RecordsAction, "Filter by one of subject, actor or action (with from/to if wanted), not several.");
+            throw await AuditedBadInput.RefuseAsync(log, context, RecordsAction, purpose: Purposes.SecurityReview, message: "Filter by one of subject, actor or action (with from/to if wanted), not several.");
         }
 
         var start = await TimeAsync(from, DateTimeOffset.UnixEpoch, "from", log, context);
@@ -126,7 +127,7 @@ internal static class AuditApi
         var pageSize = (int)await NumberAsync(limit, DefaultLimit, 1, AuditQueries.MaxPageSize, "limit", log, context);
         if (start >= end)
         {
-            throw await RefusedAsync(log, context, RecordsAction, "from must be before to.");
+            throw await AuditedBadInput.RefuseAsync(log, context, RecordsAction, purpose: Purposes.SecurityReview, message: "from must be before to.");
         }
 
         var opened = await store.OpenAsync(cancellationToken);
@@ -203,7 +204,7 @@ internal static class AuditApi
         var chosen = format ?? "json";
         if (chosen is not ("json" or "fhir"))
         {
-            throw await RefusedAsync(log, context, DisclosuresAction, "format is json or fhir.");
+            throw await AuditedBadInput.RefuseAsync(log, context, DisclosuresAction, purpose: Purposes.SecurityReview, message: "format is json or fhir.");
         }
 
         var records = await disclosures.ForSubjectAsync(context.Actor(), id, chosen, cancellationToken);
@@ -254,7 +255,7 @@ internal static class AuditApi
 
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed)
             ? parsed
-            : throw await RefusedAsync(log, context, RecordsAction, $"{name} is an ISO 8601 time, e.g. 2026-04-01T00:00:00Z.");
+            : throw await AuditedBadInput.RefuseAsync(log, context, RecordsAction, purpose: Purposes.SecurityReview, message: $"{name} is an ISO 8601 time, e.g. 2026-04-01T00:00:00Z.");
     }
 
     private static async Task<long> NumberAsync(string? text, long absent, long min, long max, string name, AuditLog log, HttpContext context)
@@ -266,13 +267,6 @@ internal static class AuditApi
 
         return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed >= min && parsed <= max
             ? parsed
-            : throw await RefusedAsync(log, context, RecordsAction, string.Create(CultureInfo.InvariantCulture, $"{name} is a whole number from {min} to {max}."));
-    }
-
-    /// <summary>A malformed query the library never sees: recorded as refused (the log is protected data), then 400.</summary>
-    private static async Task<WorkflowRefusedException> RefusedAsync(AuditLog log, HttpContext context, string action, string message)
-    {
-        await AuditedOperation.RecordRefusedAsync(log, context.Actor(), action, Purposes.SecurityReview, RefusalCodes.BadInput);
-        return new WorkflowRefusedException(RefusalCodes.BadInput, RefusalKind.BadInput, message);
+            : throw await AuditedBadInput.RefuseAsync(log, context, RecordsAction, purpose: Purposes.SecurityReview, message: string.Create(CultureInfo.InvariantCulture, $"{name} is a whole number from {min} to {max}."));
     }
 }

@@ -7,6 +7,7 @@ using Visage.Audit;
 using Visage.Gallery;
 using Visage.Server.Access;
 using Visage.Server.Endpoints;
+using Visage.Server.Http;
 using Visage.Workflows.People;
 using Visage.Workflows.Recognition;
 

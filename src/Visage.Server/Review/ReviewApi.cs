@@ -7,6 +7,7 @@ using Visage.Audit;
 using Visage.Gallery;
 using Visage.Server.Access;
 using Visage.Server.Endpoints;
+using Visage.Server.Http;
 using Visage.Workflows.Recognition;
 using Visage.Workflows.Review;
 
@@ -107,7 +108,7 @@ internal static class ReviewApi
         {
             if (!ReviewCodes.TryParse(status, out ReviewStatus parsed))
             {
-                throw await RefusedAsync(log, context, ListAction, "status is one of open, confirmed, reassigned, rejected or all.");
+                throw await AuditedBadInput.RefuseAsync(log, context, ListAction, "status is one of open, confirmed, reassigned, rejected or all.");
             }
 
             wanted = parsed;
@@ -131,7 +132,7 @@ internal static class ReviewApi
             "confirm" => ReviewDecision.Confirm,
             "choose" => ReviewDecision.ChooseOther,
             "reject" => ReviewDecision.Reject,
-            _ => throw await RefusedAsync(log, context, DecideAction, "decision is one of confirm, choose (with subject) or reject."),
+            _ => throw await AuditedBadInput.RefuseAsync(log, context, DecideAction, "decision is one of confirm, choose (with subject) or reject."),
         };
         var item = await worklist.DecideAsync(context.Actor(), id, decision, request.Subject, cancellationToken);
         return TypedResults.Ok(ReviewItemView.Of(item));
@@ -143,7 +144,7 @@ internal static class ReviewApi
         {
             "upheld" => false,
             "overturned" => true,
-            _ => throw await RefusedAsync(log, context, AppealAction, "outcome is upheld or overturned."),
+            _ => throw await AuditedBadInput.RefuseAsync(log, context, AppealAction, "outcome is upheld or overturned."),
         };
         var item = await worklist.AppealAsync(context.Actor(), id, overturned, cancellationToken);
         return TypedResults.Ok(ReviewItemView.Of(item));
@@ -153,12 +154,5 @@ internal static class ReviewApi
     {
         var report = await worklist.OverrideReportAsync(cancellationToken);
         return TypedResults.Ok(new OverrideReportView(report.ByReviewer.Select(OverrideRowView.Of).ToList(), report.ByModelVersion.Select(OverrideRowView.Of).ToList()));
-    }
-
-    /// <summary>A request field the service never sees is malformed: recorded as refused (the queue is protected data), then 400.</summary>
-    private static async Task<WorkflowRefusedException> RefusedAsync(AuditLog log, HttpContext context, string action, string message)
-    {
-        await AuditedOperation.RecordRefusedAsync(log, context.Actor(), action, Purposes.Operations, RefusalCodes.BadInput);
-        return new WorkflowRefusedException(RefusalCodes.BadInput, RefusalKind.BadInput, message);
     }
 }

@@ -4,19 +4,19 @@ using Visage.Gallery;
 using Visage.Server.Access;
 using Visage.Workflows.Recognition;
 
-namespace Visage.Server.People;
+namespace Visage.Server.Http;
 
 /// <summary>
-/// Refuses request input the services never see (a subject id that is not one, a code that does not parse) on
-/// endpoints that touch a person's record: the refusal is audited first, like the services' own, and the message never
-/// repeats the input.
+/// Refuses request input the services never see (a subject id that is not one, a code that does not parse, a query
+/// filter) on endpoints that touch protected data: the refusal is audited first, like the services' own, and the
+/// message never repeats the input. Every API area refuses its own fields through this.
 /// </summary>
 internal static class AuditedBadInput
 {
     /// <summary>Records the refusal under <paramref name="action"/> and gives the exception to throw (400, reason bad-input).</summary>
-    public static async Task<WorkflowRefusedException> RefuseAsync(AuditLog log, HttpContext context, string action, string message, string? subject = null)
+    public static async Task<WorkflowRefusedException> RefuseAsync(AuditLog log, HttpContext context, string action, string message, string? subject = null, Purposes purpose = Purposes.Operations)
     {
-        await AuditedOperation.RecordRefusedAsync(log, context.Actor(), action, Purposes.Operations, RefusalCodes.BadInput, subject);
+        await AuditedOperation.RecordRefusedAsync(log, context.Actor(), action, purpose, RefusalCodes.BadInput, subject);
         return new WorkflowRefusedException(RefusalCodes.BadInput, RefusalKind.BadInput, message);
     }
 
