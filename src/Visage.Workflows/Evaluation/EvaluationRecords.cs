@@ -61,37 +61,57 @@ public sealed class EvaluationRecords(ProtectedStoreLifetime store, AuditLog log
     public async Task<IReadOnlyList<StoredEvaluation>> ListAsync(AuditActor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var opened = await store.OpenAsync(cancellationToken);
         await using var operation = await AuditedOperation.BeginAsync(log, actor, ReadAction, Purposes.Operations, cancellationToken: cancellationToken);
+        var reports = await ReadAsync(null, cancellationToken);
+        await operation.SucceededAsync(string.Create(CultureInfo.InvariantCulture, $"{reports.Count} reports shown, {reports.Count(r => !r.SignatureValid)} with an invalid signature"));
+        return reports;
+    }
+
+    /// <summary>One stored report with whether its signature verifies, or null (reading it is audited).</summary>
+    public async Task<StoredEvaluation?> GetAsync(AuditActor actor, Guid id, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        await using var operation = await AuditedOperation.BeginAsync(log, actor, ReadAction, Purposes.Operations, reason: $"report {id}", cancellationToken: cancellationToken);
+        var report = (await ReadAsync(id, cancellationToken)).SingleOrDefault();
+        await operation.SucceededAsync(report is null ? "not found" : report.SignatureValid ? "shown; signature valid" : "shown; signature INVALID");
+        return report;
+    }
+
+    /// <summary>Every stored report, or the one with <paramref name="id"/>, each checked against the signing key.</summary>
+    private async Task<List<StoredEvaluation>> ReadAsync(Guid? id, CancellationToken cancellationToken)
+    {
+        var opened = await store.OpenAsync(cancellationToken);
         var publicKey = opened.Keys.ExportSigningPublicKey();
         var reports = new List<StoredEvaluation>();
-        await using (var connection = await opened.Database.OpenAsync(cancellationToken))
-        await using (var command = connection.CreateCommand())
+        await using var connection = await opened.Database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, kind, model_version, recorded_ms, recorded_by, body, signature FROM evaluation_reports"
+            + (id is null ? string.Empty : " WHERE id = @id") + " ORDER BY recorded_ms, id;";
+        if (id is { } one)
         {
-            command.CommandText = "SELECT id, kind, model_version, recorded_ms, recorded_by, body, signature FROM evaluation_reports ORDER BY recorded_ms, id;";
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var body = reader.GetString(5);
-                var bytes = Encoding.UTF8.GetBytes(body);
-                var kind = reader.GetString(1);
-                var model = reader.GetString(2);
-                // The signature covers the body only: a row relabelled to another model would still verify, so the
-                // model it is listed under must be the one its signed body names.
-                var valid = Retention.RetentionReport.Verify(body, (byte[])reader.GetValue(6), publicKey) && string.Equals(SignedModelOf(kind, body), model, StringComparison.Ordinal);
-                reports.Add(new StoredEvaluation(
-                    reader.GetGuid(0),
-                    kind,
-                    model,
-                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
-                    reader.GetString(4),
-                    Convert.ToHexStringLower(SHA256.HashData(bytes)),
-                    valid,
-                    body));
-            }
+            command.AddParameter("@id", one);
         }
 
-        await operation.SucceededAsync(string.Create(CultureInfo.InvariantCulture, $"{reports.Count} reports shown, {reports.Count(r => !r.SignatureValid)} with an invalid signature"));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var body = reader.GetString(5);
+            var kind = reader.GetString(1);
+            var model = reader.GetString(2);
+            // The signature covers the body only: a row relabelled to another model would still verify, so the
+            // model it is listed under must be the one its signed body names.
+            var valid = Retention.RetentionReport.Verify(body, (byte[])reader.GetValue(6), publicKey) && string.Equals(SignedModelOf(kind, body), model, StringComparison.Ordinal);
+            reports.Add(new StoredEvaluation(
+                reader.GetGuid(0),
+                kind,
+                model,
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
+                reader.GetString(4),
+                Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(body))),
+                valid,
+                body));
+        }
+
         return reports;
     }
 

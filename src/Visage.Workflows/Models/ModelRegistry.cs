@@ -29,7 +29,7 @@ public sealed class ModelRegistry(ProtectedStoreLifetime store, AuditLog log, Ev
     public async Task<ModelDecision> PromoteAsync(AuditActor actor, string model, Guid reportId, string? overrideReason, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var report = (await reports.ListAsync(actor, cancellationToken)).SingleOrDefault(r => r.Id == reportId);
+        var report = await reports.GetAsync(actor, reportId, cancellationToken);
         var gates = await RefusalAudit.CheckAsync(log, actor, PromoteAction, Purposes.Operations, null, model, () =>
         {
             if (report is null)
