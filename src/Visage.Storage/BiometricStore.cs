@@ -373,6 +373,22 @@ public sealed class BiometricStore(VisageDatabase database)
         return counts;
     }
 
+    /// <summary>Per subject, how many templates each embedding model made (counts only: nothing is decrypted).</summary>
+    public async Task<IReadOnlyList<TemplateModelCount>> CountTemplatesByModelAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT subject_id, model_version, count(*) FROM templates GROUP BY subject_id, model_version ORDER BY subject_id, model_version;";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var counts = new List<TemplateModelCount>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts.Add(new TemplateModelCount(reader.GetGuid(0), reader.GetString(1), reader.GetInt64(2)));
+        }
+
+        return counts;
+    }
+
     /// <summary>
     /// What the store holds that only its existing keys open or verify, so a key provider opening over it knows
     /// whether it may create missing keys. A table that cannot be read (dropped, damaged) counts as holding data:

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Visage.Face;
+using Visage.Storage;
 using Visage.Workflows.ActiveLiveness;
 using Visage.Workflows.CheckIn;
 using Visage.Workflows.Consent;
@@ -56,6 +58,11 @@ public static class WorkflowServiceCollectionExtensions
         services.TryAddSingleton<Evaluation.EvaluationRecords>();
         services.AddOptions<Models.PromotionGateOptions>().BindConfiguration("Models:Gates").ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<Models.ModelRegistry>();
+        services.AddOptions<Models.ModelApprovalOptions>().BindConfiguration("Models");
+        services.TryAddSingleton<Models.ModelApproval>();
+        services.TryAddSingleton<Models.ReenrolmentWorklist>();
+        // The gallery holds only templates of the model that makes the probes.
+        services.TryAddSingleton(sp => new GalleryModelScope(() => sp.GetRequiredService<FaceEngine>().EmbedderModel.ToString()));
         if (runRetentionInBackground)
         {
             services.AddHostedService<RetentionService>();

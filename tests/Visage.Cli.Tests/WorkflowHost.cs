@@ -53,6 +53,21 @@ internal sealed class WorkflowHost : IAsyncDisposable
         return ids;
     }
 
+    /// <summary>Stores one template (a random unit vector) for <paramref name="subject"/> as if <paramref name="modelVersion"/> made it (null: the engine's model).</summary>
+    public async Task StoreTemplateAsync(Guid subject, string? modelVersion)
+    {
+        var vector = new float[FaceGallery.Dimension];
+        var random = new Random(subject.GetHashCode());
+        for (var i = 0; i < vector.Length; i++)
+        {
+            vector[i] = (float)(random.NextDouble() - 0.5);
+        }
+
+        var norm = MathF.Sqrt(vector.Sum(v => v * v));
+        var model = modelVersion ?? host.Services.GetRequiredService<Visage.Workflows.Recognition.CaptureInspector>().ModelVersion;
+        await host.Services.GetRequiredService<ProtectedStoreLifetime>().EnrolAsync(subject, vector.Select(v => v / norm).ToArray(), Purposes.CheckIn, model);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (host is IAsyncDisposable disposable)

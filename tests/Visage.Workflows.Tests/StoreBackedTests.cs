@@ -25,6 +25,9 @@ public abstract class StoreBackedTests : IAsyncLifetime
     /// <summary>The screens the audit log (and services that keep free text) apply.</summary>
     protected abstract IReadOnlyList<IAuditTextScreen> Screens { get; }
 
+    /// <summary>Which templates the store's gallery holds, as the host's recognition registers it (none: every template).</summary>
+    protected virtual GalleryModelScope? GalleryScope => null;
+
     public async Task InitializeAsync()
     {
         storage = await CreateStoreOptionsAsync();
@@ -57,7 +60,7 @@ public abstract class StoreBackedTests : IAsyncLifetime
 
     private void Open()
     {
-        Store = new ProtectedStoreLifetime(Options.Create(storage));
+        Store = new ProtectedStoreLifetime(Options.Create(storage), GalleryScope);
         Alerts = new AccessAlerts();
         Log = new AuditLog(Store, Options.Create(new AuditChainOptions()), Options.Create(storage), Screens, Alerts);
         CreateServices();

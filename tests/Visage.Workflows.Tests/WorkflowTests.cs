@@ -29,6 +29,9 @@ public abstract class WorkflowTests(FaceEngineFixture engine) : StoreBackedTests
     /// <summary>The PHI screen every host registers (AddDeidentification): the services' own reasons must pass it.</summary>
     protected override IReadOnlyList<IAuditTextScreen> Screens { get; } = [new Visage.Deid.Text.PhiAuditTextScreen()];
 
+    /// <summary>The gallery holds the engine's model's templates only, as in every host that recognises.</summary>
+    protected override Visage.Storage.GalleryModelScope GalleryScope => new(() => engine.Faces.EmbedderModel.ToString());
+
     /// <summary>Configuration the host would read (thresholds, retention), for a test to override.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
 

@@ -9,7 +9,8 @@ namespace Visage.Cli.Commands;
 /// <summary>
 /// <c>visage models promote MODEL --report ID [--override REASON]</c>, <c>models rollback</c> and <c>models registry</c>:
 /// which embedding model is approved for use, on which signed evaluation report, and every decision before; promotion
-/// against failing gates needs an approver's recorded reason; all audited.
+/// against failing gates needs an approver's recorded reason; <c>models reenrolment</c> lists the subjects a model change
+/// left to enrol again; all audited.
 /// </summary>
 internal static class ModelRegistryCommands
 {
@@ -57,7 +58,21 @@ internal static class ModelRegistryCommands
             AnsiConsole.MarkupLineInterpolated($"active model: {await registered.ActiveAsync(cancellationToken) ?? "none promoted yet"}");
             return ExitCodes.Success;
         }));
-        return [promote, rollback, registry];
+        var reenrolment = new Command("reenrolment", "Subjects none of whose templates the engine's model made: they cannot be recognised until enrolled again.");
+        reenrolment.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
+        {
+            var list = await services.GetRequiredService<ReenrolmentWorklist>().ListAsync(ActorOption.Resolve(parse), cancellationToken);
+            var table = new Table().AddColumns("subject", "templates by model");
+            foreach (var entry in list.ToReenrol)
+            {
+                table.AddRow(entry.SubjectId.ToString(), Markup.Escape(string.Join(", ", entry.Templates.Select(t => $"{t.Templates} x {t.ModelVersion}"))));
+            }
+
+            AnsiConsole.Write(table);
+            AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"engine model {list.EngineModel}: {list.SubjectsCurrent} subjects current, {list.ToReenrol.Count} to re-enrol (no enrolment image is kept, so templates cannot be re-derived)");
+            return ExitCodes.Success;
+        }));
+        return [promote, rollback, registry, reenrolment];
     }
 
     private static void WriteGates(IReadOnlyList<GateResult> gates)

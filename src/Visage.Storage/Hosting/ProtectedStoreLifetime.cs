@@ -7,9 +7,10 @@ namespace Visage.Storage;
 /// The process's one <see cref="ProtectedStore"/> and its one gallery: opened on first use (or at start by
 /// <see cref="ProtectedStoreStartup"/>), shared by every caller, closed once when the host's services are disposed.
 /// The gallery is loaded from the store at most once; enrolments and deletions made through <see cref="EnrolAsync"/> and
-/// <see cref="DeleteSubjectAsync"/> keep it in step with the store.
+/// <see cref="DeleteSubjectAsync"/> keep it in step with the store. Where recognition registers a
+/// <see cref="GalleryModelScope"/>, the gallery holds only that model's templates.
 /// </summary>
-public sealed class ProtectedStoreLifetime(IOptions<StorageOptions> options) : IAsyncDisposable
+public sealed class ProtectedStoreLifetime(IOptions<StorageOptions> options, GalleryModelScope? scope = null) : IAsyncDisposable
 {
     private readonly OpenOnce<OpenedStore> opened = new();
     private readonly SemaphoreSlim loading = new(1, 1);
@@ -132,11 +133,11 @@ public sealed class ProtectedStoreLifetime(IOptions<StorageOptions> options) : I
         opened.GetAsync(
             async token =>
             {
-                return OpenedStore.Create(await ProtectedStore.OpenAsync(options.Value, token));
+                return OpenedStore.Create(await ProtectedStore.OpenAsync(options.Value, token), scope);
             },
             cancellationToken);
 
-    private sealed class OpenedStore(ProtectedStore store) : IAsyncDisposable
+    private sealed class OpenedStore(ProtectedStore store, GalleryModelScope? scope) : IAsyncDisposable
     {
         public ProtectedStore Store => store;
 
@@ -144,10 +145,10 @@ public sealed class ProtectedStoreLifetime(IOptions<StorageOptions> options) : I
 
         public GallerySync Sync { get; private set; } = null!;
 
-        public static OpenedStore Create(ProtectedStore store)
+        public static OpenedStore Create(ProtectedStore store, GalleryModelScope? scope)
         {
-            var opened = new OpenedStore(store);
-            opened.Sync = new GallerySync(store.Vault, opened.Faces);
+            var opened = new OpenedStore(store, scope);
+            opened.Sync = new GallerySync(store.Vault, opened.Faces, scope);
             return opened;
         }
 
@@ -156,7 +157,7 @@ public sealed class ProtectedStoreLifetime(IOptions<StorageOptions> options) : I
         {
             Faces.Dispose();
             Faces = new FaceGallery();
-            Sync = new GallerySync(store.Vault, Faces);
+            Sync = new GallerySync(store.Vault, Faces, scope);
         }
 
         public async ValueTask DisposeAsync()

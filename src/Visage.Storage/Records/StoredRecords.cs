@@ -20,3 +20,6 @@ public sealed record DeletionCertificateRecord(Guid Id, Guid SubjectId, DateTime
 
 /// <summary>What a subject deletion removed.</summary>
 public sealed record DeletedRows(int Templates, int Evidence);
+
+/// <summary>How many of a subject's stored templates one embedding model made.</summary>
+public sealed record TemplateModelCount(Guid SubjectId, string ModelVersion, long Templates);

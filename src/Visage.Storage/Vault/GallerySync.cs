@@ -5,9 +5,10 @@ namespace Visage.Storage;
 
 /// <summary>
 /// Keeps a node's in-memory gallery in step with the protected store: filled by decrypting the store at start,
-/// then changed only through enrol and delete here, after the store has committed.
+/// then changed only through enrol and delete here, after the store has committed. With a <see cref="GalleryModelScope"/>
+/// it holds only the templates of the scope's model.
 /// </summary>
-public sealed class GallerySync(TemplateVault vault, FaceGallery gallery)
+public sealed class GallerySync(TemplateVault vault, FaceGallery gallery, GalleryModelScope? scope = null)
 {
     private const int ChunkSize = 2048;
 
@@ -39,6 +40,11 @@ public sealed class GallerySync(TemplateVault vault, FaceGallery gallery)
             var chunk = new List<(SubjectKeyRecord, TemplateRecord)>(ChunkSize);
             await foreach (var row in vault.Store.StreamTemplatesAsync(cancellationToken))
             {
+                if (!GalleryModelScope.Holds(scope, row.Template.ModelVersion))
+                {
+                    continue;
+                }
+
                 chunk.Add(row);
                 if (chunk.Count == ChunkSize)
                 {
@@ -75,7 +81,11 @@ public sealed class GallerySync(TemplateVault vault, FaceGallery gallery)
         CancellationToken cancellationToken = default)
     {
         var templates = await vault.EnrolAsync(subjectId, embeddings, purposes, modelVersion, alongside, cancellationToken);
-        gallery.AddRange(templates.Select(t => new GalleryEntry(t.Id, t.SubjectId, purposes, t.Vector)));
+        if (GalleryModelScope.Holds(scope, modelVersion))
+        {
+            gallery.AddRange(templates.Select(t => new GalleryEntry(t.Id, t.SubjectId, purposes, t.Vector)));
+        }
+
         return templates;
     }
 
@@ -85,7 +95,7 @@ public sealed class GallerySync(TemplateVault vault, FaceGallery gallery)
         var changed = await vault.Store.SetTemplatePurposesAsync(subjectId, purposes, cancellationToken);
         var templates = await vault.GetTemplatesAsync(subjectId, cancellationToken);
         gallery.RemoveSubject(subjectId);
-        gallery.AddRange(templates.Select(t => new GalleryEntry(t.Id, t.SubjectId, t.Purposes, t.Vector)));
+        gallery.AddRange(templates.Where(t => GalleryModelScope.Holds(scope, t.ModelVersion)).Select(t => new GalleryEntry(t.Id, t.SubjectId, t.Purposes, t.Vector)));
         return changed;
     }
 

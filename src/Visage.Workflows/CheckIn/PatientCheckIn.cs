@@ -56,7 +56,7 @@ public sealed class PatientCheckIn(
                 throw new WorkflowRefusedException(RefusalCodes.UnknownCandidates, RefusalKind.NotFound, "The candidate list names people who are not registered; correct the list (which entries is not shown).");
             }
 
-            return inspector.Inspect(capture, qualityGate: false);
+            return await inspector.InspectAsync(capture, qualityGate: false, cancellationToken);
         });
 
         await using var operation = await AuditedOperation.BeginAsync(log, actor, Action, Purposes.CheckIn, claimed?.ToString(), probe.ModelVersion, claimed is null ? "1:N" : "1:1", cancellationToken);

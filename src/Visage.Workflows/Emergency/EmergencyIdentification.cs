@@ -65,7 +65,7 @@ public sealed class EmergencyIdentification(
 
             await purposes.RequireApprovedAsync(Purposes.EmergencyIdentification, cancellationToken);
             // An unresponsive patient cannot follow a challenge, and a photo taken by staff is not a presentation attack.
-            return inspector.Inspect(capture with { LivenessNonce = null, LivenessFrames = null }, qualityGate: false);
+            return await inspector.InspectAsync(capture with { LivenessNonce = null, LivenessFrames = null }, qualityGate: false, cancellationToken);
         });
 
         await using var operation = await AuditedOperation.BeginAsync(log, actor, Action, Purposes.EmergencyIdentification, null, probe.ModelVersion, reason.ToCode(), cancellationToken);

@@ -74,7 +74,7 @@ public sealed class FaceEnrolment(
             {
                 try
                 {
-                    inspected.Add(inspector.Inspect(captures[i], qualityGate: true));
+                    inspected.Add(await inspector.InspectAsync(captures[i], qualityGate: true, cancellationToken));
                 }
                 catch (WorkflowRefusedException refusal) when (captures.Count > 1)
                 {

@@ -1,15 +1,17 @@
 using Microsoft.Extensions.Options;
 using Visage.Face;
 using Visage.Workflows.ActiveLiveness;
+using Visage.Workflows.Models;
 
 namespace Visage.Workflows.Recognition;
 
 /// <summary>
 /// The one way a workflow turns a capture into an embedding: the active challenge (when answered or required), decode,
 /// exactly one face, the quality gate (enrolment), passive liveness (when on) and the embedding. Every refusal is a
-/// <see cref="WorkflowRefusedException"/> with its reason code; the calling workflow audits it.
+/// <see cref="WorkflowRefusedException"/> with its reason code; the calling workflow audits it. Nothing is embedded by a
+/// model the registry has not approved (<see cref="ModelApproval"/>).
 /// </summary>
-public sealed class CaptureInspector(FaceEngine engine, ActiveLivenessChecker liveness, IOptions<RecognitionOptions> options)
+public sealed class CaptureInspector(FaceEngine engine, ActiveLivenessChecker liveness, ModelApproval approval, IOptions<RecognitionOptions> options)
 {
     /// <summary>A second face at least this fraction of the largest one's width is a second person, not someone far behind.</summary>
     internal const float SecondPersonWidthRatio = 0.5f;
@@ -21,7 +23,14 @@ public sealed class CaptureInspector(FaceEngine engine, ActiveLivenessChecker li
         faces.Skip(1).Any(other => other.Box.Width >= faces[0].Box.Width * SecondPersonWidthRatio);
 
     /// <param name="qualityGate">Refuse a face that misses the quality thresholds (enrolment); recognition takes it as it is.</param>
-    public InspectedCapture Inspect(FaceCapture capture, bool qualityGate)
+    public async Task<InspectedCapture> InspectAsync(FaceCapture capture, bool qualityGate, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(capture);
+        await approval.RequireApprovedAsync(ModelVersion, cancellationToken);
+        return Inspect(capture, qualityGate);
+    }
+
+    private InspectedCapture Inspect(FaceCapture capture, bool qualityGate)
     {
         ArgumentNullException.ThrowIfNull(capture);
         var active = CheckActiveLiveness(capture);

@@ -61,6 +61,7 @@ public static class RefusalCodes
     public const string ReportNotGateable = "report-not-gateable";
     public const string OverrideReasonRefused = "override-reason-refused";
     public const string NothingToRollBack = "nothing-to-roll-back";
+    public const string ModelNotApproved = "model-not-approved";
     public const string NoConsent = "no-consent";
     public const string ConsentExpired = "consent-expired";
     public const string ConsentWithdrawn = "consent-withdrawn";

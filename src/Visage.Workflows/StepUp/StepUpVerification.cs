@@ -97,7 +97,7 @@ public sealed partial class StepUpVerification(
             }
 
             await consents.EnsureCoversAsync(personId, Purposes.StepUp, cancellationToken);
-            return inspector.Inspect(capture, qualityGate: false);
+            return await inspector.InspectAsync(capture, qualityGate: false, cancellationToken);
         });
 
         await using var operation = await AuditedOperation.BeginAsync(log, actor, Action, Purposes.StepUp, subject, probe.ModelVersion, $"second factor {secondFactor.Kind}", cancellationToken);
@@ -165,7 +165,7 @@ public sealed partial class StepUpVerification(
             await purposes.RequireApprovedAsync(Purposes.StepUp, cancellationToken);
             await people.RequireAsync(patientId, cancellationToken);
             await consents.EnsureCoversAsync(patientId, Purposes.StepUp, cancellationToken);
-            return inspector.Inspect(capture, qualityGate: false);
+            return await inspector.InspectAsync(capture, qualityGate: false, cancellationToken);
         });
 
         // The order id is an identifier in HIPAA's sense: the records carry its keyed digest, which the same id always gives.
