@@ -56,5 +56,10 @@ if (args.Length > 0 && string.Equals(args[0], "deid-photo-peers", StringComparis
     return await PhotoPeerComparisonRunner.RunAsync(args[1..]);
 }
 
+if (args.Length > 0 && string.Equals(args[0], "multi-enrolment", StringComparison.Ordinal))
+{
+    return Visage.Benchmarks.Workflows.MultiImageEnrolmentRunner.Run(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

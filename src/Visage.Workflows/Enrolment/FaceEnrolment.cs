@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Visage.Audit;
+using Visage.Face;
 using Visage.Gallery;
 using Visage.Storage;
 using Visage.Workflows.Consent;
@@ -113,12 +114,16 @@ public sealed class FaceEnrolment(
             }
         }
 
+        // Mean: one template for the enrolment instead of one per image (Recognition:EnrolmentTemplate).
+        var mean = options.Value.EnrolmentTemplate == EnrolmentTemplate.Mean;
+        List<FaceEmbedding> embeddings = mean ? [MeanTemplate.Of([.. probes.Select(p => p.Embedding)])] : [.. probes.Select(p => p.Embedding)];
+        var averaged = mean ? string.Create(CultureInfo.InvariantCulture, $" (mean of {probes.Count} images)") : string.Empty;
         IReadOnlyList<ProtectedTemplate> templates;
         try
         {
             templates = await store.EnrolAsync(
                 personId,
-                probes.Select(p => (ReadOnlyMemory<float>)p.Embedding.Vector).ToList(),
+                embeddings.Select(e => (ReadOnlyMemory<float>)e.Vector).ToList(),
                 consent.Purposes,
                 inspector.ModelVersion,
                 (transaction, token) => consents.RequireStillInForceAsync(transaction, consent, token),
@@ -132,7 +137,7 @@ public sealed class FaceEnrolment(
         }
 
         await people.TouchAsync(personId, cancellationToken);
-        await operation.SucceededAsync(string.Create(CultureInfo.InvariantCulture, $"enrolled; {templates.Count} templates; purposes {ConsentCodes.PurposeList(consent.Purposes)}{(checkDuplicates ? string.Empty : "; duplicate check not run")}"));
+        await operation.SucceededAsync(string.Create(CultureInfo.InvariantCulture, $"enrolled; {templates.Count} templates{averaged}; purposes {ConsentCodes.PurposeList(consent.Purposes)}{(checkDuplicates ? string.Empty : "; duplicate check not run")}"));
         return new EnrolmentResult(EnrolmentOutcome.Enrolled, templates.Count, null, [], inspector.ModelVersion);
     }
 }

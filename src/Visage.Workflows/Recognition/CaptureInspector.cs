@@ -16,6 +16,12 @@ public sealed class CaptureInspector(FaceEngine engine, ActiveLivenessChecker li
     /// <summary>A second face at least this fraction of the largest one's width is a second person, not someone far behind.</summary>
     internal const float SecondPersonWidthRatio = 0.5f;
 
+    /// <summary>For measurements of the capture path alone (benchmarks): <see cref="Inspect"/> only, no approval check.</summary>
+    internal CaptureInspector(FaceEngine engine, ActiveLivenessChecker liveness, IOptions<RecognitionOptions> options)
+        : this(engine, liveness, null!, options)
+    {
+    }
+
     /// <summary>The embedding model new templates and probes are made with, as audit records name it.</summary>
     public string ModelVersion => engine.EmbedderModel.ToString();
 
@@ -30,7 +36,7 @@ public sealed class CaptureInspector(FaceEngine engine, ActiveLivenessChecker li
         return Inspect(capture, qualityGate);
     }
 
-    private InspectedCapture Inspect(FaceCapture capture, bool qualityGate)
+    internal InspectedCapture Inspect(FaceCapture capture, bool qualityGate)
     {
         ArgumentNullException.ThrowIfNull(capture);
         var active = CheckActiveLiveness(capture);

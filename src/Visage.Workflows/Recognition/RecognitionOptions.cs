@@ -11,6 +11,16 @@ public sealed class ContextThresholds
     public float Review { get; set; }
 }
 
+/// <summary>What an enrolment of several images stores.</summary>
+public enum EnrolmentTemplate
+{
+    /// <summary>One template per image; a subject scores its best template (the default).</summary>
+    PerImage,
+
+    /// <summary>One template, the normalised mean of the images' embeddings.</summary>
+    Mean,
+}
+
 /// <summary>Thresholds per context and the rules of the recognition workflows (section <c>Recognition</c>).</summary>
 public sealed class RecognitionOptions
 {
@@ -38,6 +48,13 @@ public sealed class RecognitionOptions
     /// target: on the shared sets it cannot be shown at any size.
     /// </summary>
     public bool CheckInSearchAllAccepts { get; set; }
+
+    /// <summary>
+    /// What an enrolment of several images stores. <c>Mean</c> separated genuine from impostor scores better on the shared
+    /// sets and keeps one gallery entry per enrolment, but it raises the scores of a look-alike as well as the person's, and
+    /// the thresholds above were set on single-image scores: recalibrate before choosing it (docs/performance.md).
+    /// </summary>
+    public EnrolmentTemplate EnrolmentTemplate { get; set; } = EnrolmentTemplate.PerImage;
 
     /// <summary>How many candidates emergency identification returns at most.</summary>
     public int EmergencyTopK { get; set; } = 5;

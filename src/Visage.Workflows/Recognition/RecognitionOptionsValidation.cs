@@ -20,6 +20,11 @@ internal sealed class RecognitionOptionsValidation(string section) : IValidateOp
             failures.Add($"{section}:EmergencyTopK must be from 1 to 50 (default 5).");
         }
 
+        if (!Enum.IsDefined(options.EnrolmentTemplate))
+        {
+            failures.Add($"{section}:EnrolmentTemplate must be PerImage or Mean (default PerImage).");
+        }
+
         if (options.ProbeRetention <= TimeSpan.Zero || options.ProbeRetention > TimeSpan.FromDays(30))
         {
             failures.Add($"{section}:ProbeRetention must be above zero and at most 30.00:00:00 (default 3.00:00:00, 72 hours).");

@@ -142,3 +142,30 @@ public sealed class PostgresFaceEnrolmentTests(PostgresCluster cluster, FaceEngi
     protected override async Task<Storage.StorageOptions> CreateStoreOptionsAsync() =>
         new() { Provider = "postgres", Postgres = await cluster.CreateDatabaseAsync(), DataDirectory = Data };
 }
+
+/// <summary>Recognition:EnrolmentTemplate = Mean: one template for an enrolment of several images.</summary>
+public sealed class MeanTemplateEnrolmentTests(FaceEngineFixture engine) : WorkflowTests(engine), IClassFixture<FaceEngineFixture>
+{
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?> { ["Recognition:EnrolmentTemplate"] = "Mean" };
+
+    protected override Task<Storage.StorageOptions> CreateStoreOptionsAsync() => Task.FromResult(new Storage.StorageOptions { DataDirectory = Data });
+
+    [Fact]
+    public async Task Enrol_ThreePhotos_StoresOneMeanTemplate_ThatAHeldOutPhotoIsScoredAgainst()
+    {
+        var patient = await ConsentedPatientAsync(Purposes.CheckIn);
+        var photos = new[] { "img1.jpg", "img2.jpg", "img5.jpg" }.Select(n => Get<Visage.Face.FaceEngine>().CreateTemplate(Photo(n)).Embedding).ToList();
+        var heldOut = Get<Visage.Face.FaceEngine>().CreateTemplate(Photo("img4.jpg")).Embedding;
+
+        var result = await Get<FaceEnrolment>().EnrolAsync(Clerk, patient, [Capture("img1.jpg"), Capture("img2.jpg"), Capture("img5.jpg")]);
+
+        Assert.Equal((EnrolmentOutcome.Enrolled, 1), (result.Outcome, result.Templates));
+        Assert.Single(await (await Store.OpenAsync()).Store.GetTemplatesAsync(patient));
+        var score = await Get<ConsentedGallery>().VerifyAsync(heldOut.Vector, patient, Purposes.CheckIn, CancellationToken.None);
+        var bestOfThree = photos.Max(heldOut.Similarity);
+        Assert.Equal(MeanTemplate.Of(photos).Similarity(heldOut), score!.Value, 1e-3f);
+        Assert.NotEqual(bestOfThree, score.Value, 1e-3f);
+        var success = Assert.Single(await RecordsAsync(FaceEnrolment.Action), r => r.Outcome == "success");
+        Assert.StartsWith("enrolled; 1 templates (mean of 3 images); purposes check-in", success.Reason, StringComparison.Ordinal);
+    }
+}
