@@ -55,6 +55,7 @@ public static class WorkflowServiceCollectionExtensions
         services.TryAddSingleton<RetentionRun>();
         services.TryAddSingleton<Evaluation.EvaluationRecords>();
         services.AddOptions<Models.PromotionGateOptions>().BindConfiguration("Models:Gates").ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Models.PromotionGateOptions>>(provider => new Models.PromotionGateOptionsValidation(provider.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>(), "Models:Gates"));
         services.TryAddSingleton<Models.ModelRegistry>();
         if (runRetentionInBackground)
         {
