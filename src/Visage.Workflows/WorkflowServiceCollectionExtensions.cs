@@ -57,6 +57,7 @@ public static class WorkflowServiceCollectionExtensions
         services.TryAddSingleton<RetentionRun>();
         services.TryAddSingleton<Evaluation.EvaluationRecords>();
         services.AddOptions<Models.PromotionGateOptions>().BindConfiguration("Models:Gates").ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Models.PromotionGateOptions>>(provider => new Models.PromotionGateOptionsValidation(provider.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>(), "Models:Gates"));
         services.TryAddSingleton<Models.ModelRegistry>();
         services.AddOptions<Models.ModelApprovalOptions>().BindConfiguration("Models");
         services.TryAddSingleton<Models.ModelApproval>();

@@ -40,6 +40,11 @@ public sealed class EvalCommandTests : IDisposable
         Assert.Equal((6, 0, 1), (dark.GetProperty("GenuinePairs").GetInt32(), dark.GetProperty("ImpostorPairs").GetInt32(), dark.GetProperty("Identities").GetInt32()));
         Assert.Equal("TooSmallToJudge", dark.GetProperty("Verdict").GetString());
         Assert.Contains("@", report.RootElement.GetProperty("model").GetString(), StringComparison.Ordinal);
+
+        // The scores the promotion gates judge at each context's thresholds: numbers only, no image beside them.
+        var pooled = report.RootElement.GetProperty("pooled");
+        Assert.Equal((18, 48), (pooled.GetProperty("Genuine").GetArrayLength(), pooled.GetProperty("Impostor").GetArrayLength()));
+        Assert.All(pooled.GetProperty("Genuine").EnumerateArray().Concat(pooled.GetProperty("Impostor").EnumerateArray()), s => Assert.Equal(JsonValueKind.Number, s.ValueKind));
         Assert.True(File.Exists(Path.Combine(Output, "pairs-skin_tone_band-scores.png")));
 
         // The readable page: the same subgroups and verdicts, the plots with text alternatives, nothing from elsewhere.

@@ -22,6 +22,7 @@ public sealed class EvalLivenessCommandTests : IDisposable
         using var report = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Output, "liveness.json")));
         var iso = report.RootElement.GetProperty("iso30107").EnumerateArray().ToList();
         Assert.Equal(3, iso.Count);
+        Assert.Equal(["passive", "active", "passive+active"], iso.Select(f => f.GetProperty("Combination").GetString()));
         var passive = iso[0];
         Assert.Equal([("print", 2), ("screen", 1)], Apcer(passive));
         Assert.Equal(3, passive.GetProperty("Bpcer").GetProperty("Rate").GetProperty("Trials").GetInt32());

@@ -174,6 +174,9 @@ internal static class EvalCommand
                 threshold = engine.MatchThreshold,
                 generatedUtc = DateTime.UtcNow,
                 labels = labels.Provenance,
+
+                // What the promotion gates judge at each context's thresholds as configured when the model is promoted.
+                pooled = PooledScores.Pool(sets, results),
                 sets = results.Zip(sets, subgroups).Select(x => (r: x.First, set: x.Second, subgroups: x.Third)).Select(x => new
                 {
                     x.r.Name,
@@ -257,30 +260,8 @@ internal static class EvalCommand
         var results = Score(engine, sets, cancellationToken);
 
         // One calibration pool; a pair two sets share (the deepface lists overlap) counts once.
-        var pooled = new Dictionary<(string, string), (bool Same, float Score)>();
-        foreach (var (set, result) in sets.Zip(results))
-        {
-            for (var i = 0; i < set.Pairs.Count; i++)
-            {
-                var pair = set.Pairs[i];
-                var key = string.CompareOrdinal(pair.PathA, pair.PathB) <= 0 ? (pair.PathA, pair.PathB) : (pair.PathB, pair.PathA);
-                if (pooled.TryGetValue(key, out var seen))
-                {
-                    if (seen.Same != pair.SamePerson)
-                    {
-                        throw new EvaluationSetException(Inv($"{set.Name} line {pair.Line}: this pair is labelled the other way in an earlier set."));
-                    }
-
-                    continue;
-                }
-
-                pooled[key] = (pair.SamePerson, result.PairScores[i]);
-            }
-        }
-
-        var genuine = pooled.Values.Where(p => p.Same).Select(p => p.Score).ToList();
-        var impostor = pooled.Values.Where(p => !p.Same).Select(p => p.Score).ToList();
-        var calibration = RecognitionCalibration.Calibrate(genuine, impostor, request.TargetFmr, request.ReviewFmr, request.MaxFpir, GalleryFalsePositives.StandardGallerySizes);
+        var pooled = PooledScores.Pool(sets, results);
+        var calibration = RecognitionCalibration.Calibrate(pooled.Genuine, pooled.Impostor, request.TargetFmr, request.ReviewFmr, request.MaxFpir, GalleryFalsePositives.StandardGallerySizes);
         CalibrationTable.Write(calibration, engine.EmbedderModel.ToString());
         OwnerOnlyFiles.CreateDirectory(request.OutputDirectory);
         var plot = CalibrationPlot.Write(calibration, request.OutputDirectory);
@@ -378,15 +359,17 @@ internal static class EvalCommand
         var stillsOnly = "not measured from still images: a genuine response is a head turning; the bench's liveness-active runner builds a few from photo sequences (docs/liveness.md)";
         PresentationAttackReport[] reports =
         [
-            PresentationAttackMetrics.Compute(Inv($"passive ({engine.Liveness.Model}, live ≥ {results.Select(r => r.Passive?.Threshold).FirstOrDefault(t => t is not null):0.00})"), passiveOutcomes),
+            PresentationAttackMetrics.Compute(Inv($"passive ({engine.Liveness.Model}, live ≥ {results.Select(r => r.Passive?.Threshold).FirstOrDefault(t => t is not null):0.00})"), passiveOutcomes)
+                with { Combination = PresentationAttackMetrics.Passive },
             PresentationAttackMetrics.Compute(
                 engine.PassiveLivenessEnabled ? "active, still held 3 frames (with the passive model, as configured)" : "active, still held 3 frames",
                 [.. attacks.Select(r => new PresentationOutcome(r.Sample.Species, r.Active == true))],
-                stillsOnly),
+                stillsOnly) with { Combination = PresentationAttackMetrics.Active },
             PresentationAttackMetrics.Compute(
                 "passive and active (both must pass)",
                 [.. attacks.Select(r => new PresentationOutcome(r.Sample.Species, r.Passive?.IsLive == true && r.Active == true))],
-                Inv($"{stillsOnly}; at least the passive model's {passiveBpcer?.Rate.Errors ?? 0} of {passiveBpcer?.Rate.Trials ?? 0}, since either refusing refuses")),
+                Inv($"{stillsOnly}; at least the passive model's {passiveBpcer?.Rate.Errors ?? 0} of {passiveBpcer?.Rate.Trials ?? 0}, since either refusing refuses"))
+                with { Combination = PresentationAttackMetrics.PassiveAndActive },
         ];
         PresentationAttackTable.Write(reports, samples.Count(s => s.IsLive), attacks.Count);
 

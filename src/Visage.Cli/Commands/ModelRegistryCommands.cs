@@ -7,10 +7,10 @@ using Visage.Workflows.Models;
 namespace Visage.Cli.Commands;
 
 /// <summary>
-/// <c>visage models promote MODEL --report ID [--override REASON]</c>, <c>models rollback</c> and <c>models registry</c>:
-/// which embedding model is approved for use, on which signed evaluation report, and every decision before; promotion
-/// against failing gates needs an approver's recorded reason; <c>models reenrolment</c> lists the subjects a model change
-/// left to enrol again; all audited.
+/// <c>visage models promote MODEL --report ID [--liveness-report ID] [--override REASON]</c>, <c>models rollback</c> and
+/// <c>models registry</c>: which embedding model is approved for use, on which signed evaluation reports, and every
+/// decision before with its gates; promotion against failing gates needs an approver's recorded reason;
+/// <c>models reenrolment</c> lists the subjects a model change left to enrol again; all audited.
 /// </summary>
 internal static class ModelRegistryCommands
 {
@@ -18,11 +18,12 @@ internal static class ModelRegistryCommands
     {
         var model = new Argument<string>("model") { Description = "The model version, as the report names it (e.g. faceplugin-feature512@0.0.1)." };
         var report = new Option<Guid>("--report") { Description = "The stored evaluation report of this model (visage eval record, visage eval reports).", Required = true };
+        var livenessReport = new Option<Guid?>("--liveness-report") { Description = "The stored liveness report (visage eval liveness, then visage eval record): APCER and BPCER of the liveness in use are gated too." };
         var overrideReason = new Option<string?>("--override") { Description = "Promote although gates fail; the approver's reason is recorded with the decision." };
-        var promote = new Command("promote", "Approve a model version for use, on a stored evaluation report that passes the promotion gates (Models__Gates__*).") { model, report, overrideReason };
+        var promote = new Command("promote", "Approve a model version for use, on a stored evaluation report that passes the promotion gates (Models__Gates__*).") { model, report, livenessReport, overrideReason };
         promote.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
-            var decision = await services.GetRequiredService<ModelRegistry>().PromoteAsync(ActorOption.Resolve(parse), parse.GetValue(model)!, parse.GetValue(report), parse.GetValue(overrideReason), cancellationToken);
+            var decision = await services.GetRequiredService<ModelRegistry>().PromoteAsync(ActorOption.Resolve(parse), parse.GetValue(model)!, parse.GetValue(report), parse.GetValue(livenessReport), parse.GetValue(overrideReason), cancellationToken);
             WriteGates(decision.Gates);
             AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"{decision.Model} is the active model (decision {decision.Seq}{(decision.OverrideReason is null ? string.Empty : ", by override")})");
             return ExitCodes.Success;
@@ -36,25 +37,32 @@ internal static class ModelRegistryCommands
             return ExitCodes.Success;
         }));
 
-        var registry = new Command("registry", "The active model and every promotion and rollback, with the report and gates behind each.");
+        var registry = new Command("registry", "The active model and every promotion and rollback, with the reports and every gate behind each.");
         registry.SetAction((_, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
             var registered = services.GetRequiredService<ModelRegistry>();
+            var history = await registered.HistoryAsync(cancellationToken);
             var table = new Table().AddColumns("decision", "model", "what", "report", "gates failed", "override reason", "by", "when (UTC)");
-            foreach (var d in await registered.HistoryAsync(cancellationToken))
+            foreach (var d in history)
             {
                 table.AddRow(
                     d.Seq.ToString(CultureInfo.InvariantCulture),
                     Markup.Escape(d.Model),
                     d.Decision,
                     d.ReportId?.ToString() ?? "-",
-                    Markup.Escape(string.Join(", ", d.Gates.Where(g => !g.Passed).Select(g => $"{g.Set} {g.Gate}")) is { Length: > 0 } failed ? failed : "none"),
+                    d.Gates.Count(g => !g.Passed) is var failed and > 0 ? string.Create(CultureInfo.InvariantCulture, $"{failed} of {d.Gates.Count}") : "none",
                     Markup.Escape(d.OverrideReason ?? "-"),
                     Markup.Escape(d.DecidedBy),
                     d.Decided.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
             }
 
             AnsiConsole.Write(table);
+            foreach (var d in history.Where(d => d.Gates.Count > 0))
+            {
+                AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"gates of decision {d.Seq} ({d.Model}): report {d.ReportId}, liveness report {d.LivenessReportId?.ToString() ?? "none"}");
+                WriteGates(d.Gates);
+            }
+
             AnsiConsole.MarkupLineInterpolated($"active model: {await registered.ActiveAsync(cancellationToken) ?? "none promoted yet"}");
             return ExitCodes.Success;
         }));
@@ -80,9 +88,18 @@ internal static class ModelRegistryCommands
         var table = new Table().AddColumns("set", "gate", "result", "detail");
         foreach (var g in gates)
         {
-            table.AddRow(Markup.Escape(g.Set), Markup.Escape(g.Gate), !g.Judged ? "[grey]not judged[/]" : g.Passed ? "[green]pass[/]" : "[red]FAIL[/]", Markup.Escape(g.Detail));
+            table.AddRow(Markup.Escape(g.Set), Markup.Escape(g.Gate), Result(g), Markup.Escape(g.Detail));
         }
 
         AnsiConsole.Write(table);
     }
+
+    /// <summary>A gate that could not be judged passes only where it is not required; shown apart from a measured pass or fail.</summary>
+    private static string Result(GateResult gate) => (gate.Judged, gate.Passed) switch
+    {
+        (true, true) => "[green]pass[/]",
+        (true, false) => "[red]FAIL[/]",
+        (false, true) => "[grey]not judged[/]",
+        (false, false) => "[red]not judged: FAIL[/]",
+    };
 }

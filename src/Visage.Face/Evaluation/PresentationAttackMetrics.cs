@@ -20,12 +20,24 @@ internal sealed record PresentationAttackReport(
     IReadOnlyList<PresentationErrorRate> Apcer,
     PresentationErrorRate? WorstApcer,
     PresentationErrorRate? Bpcer,
-    string? BpcerNotMeasured);
+    string? BpcerNotMeasured)
+{
+    /// <summary>
+    /// Which decision this is, as a stable code the promotion gates look up (<see cref="PresentationAttackMetrics.Passive"/>,
+    /// <see cref="PresentationAttackMetrics.Active"/>, <see cref="PresentationAttackMetrics.PassiveAndActive"/>); the
+    /// subsystem text is for people and names the model and threshold.
+    /// </summary>
+    public string? Combination { get; init; }
+}
 
 /// <summary>APCER and BPCER as ISO/IEC 30107-3 defines them, with Wilson intervals and plain words for small samples.</summary>
 internal static class PresentationAttackMetrics
 {
     public const string BonaFide = "bona-fide";
+
+    public const string Passive = "passive";
+    public const string Active = "active";
+    public const string PassiveAndActive = "passive+active";
 
     /// <summary>
     /// Below this many presentations no rate is claimed: with 30 and no errors the 95 % interval still reaches 11 %.

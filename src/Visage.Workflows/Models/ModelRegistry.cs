@@ -10,15 +10,28 @@ using Visage.Workflows.Recognition;
 namespace Visage.Workflows.Models;
 
 /// <summary>One decision of the registry: a model promoted (on a report, perhaps by override) or rolled back to.</summary>
-public sealed record ModelDecision(long Seq, string Model, string Decision, Guid? ReportId, IReadOnlyList<GateResult> Gates, string? OverrideReason, string DecidedBy, DateTimeOffset Decided);
+public sealed record ModelDecision(long Seq, string Model, string Decision, Guid? ReportId, IReadOnlyList<GateResult> Gates, string? OverrideReason, string DecidedBy, DateTimeOffset Decided)
+{
+    /// <summary>The liveness report the gates read, kept in the gates' own row (none before liveness was gated).</summary>
+    public Guid? LivenessReportId => Gates.FirstOrDefault(g => g.Gate == LivenessGates.ReportGate)?.Report;
+}
 
 /// <summary>
 /// Which embedding model version is approved for use, and why: a model is promoted only on a stored, signed evaluation
-/// report of that very model that passes the gates (<see cref="PromotionGates"/>), or by an approver's override with a
-/// recorded reason; rollback returns to the model active before, in one step. Decisions are appended, never edited,
-/// and each is audited (<c>model.promote</c>, <c>model.rollback</c>) with the model as the record's version.
+/// report of that very model that passes the gates (<see cref="PromotionGates"/>) at the recognition thresholds
+/// configured now, with the liveness the deployment uses judged from a stored liveness report (<see cref="LivenessGates"/>),
+/// or by an approver's override with a recorded reason; rollback returns to the model active before, in one step.
+/// Decisions are appended, never edited, and each is audited (<c>model.promote</c>, <c>model.rollback</c>) with the
+/// model as the record's version.
 /// </summary>
-public sealed class ModelRegistry(ProtectedStoreLifetime store, AuditLog log, EvaluationRecords reports, IEnumerable<IAuditTextScreen> screens, TimeProvider time, IOptions<PromotionGateOptions> options)
+public sealed class ModelRegistry(
+    ProtectedStoreLifetime store,
+    AuditLog log,
+    EvaluationRecords reports,
+    IEnumerable<IAuditTextScreen> screens,
+    TimeProvider time,
+    IOptions<PromotionGateOptions> options,
+    IOptions<RecognitionOptions> recognition)
 {
     /// <summary>Longest override reason kept (a committee reference and why, not a document).</summary>
     public const int MaxOverrideReasonLength = 500;
@@ -26,30 +39,24 @@ public sealed class ModelRegistry(ProtectedStoreLifetime store, AuditLog log, Ev
     public const string PromoteAction = "model.promote";
     public const string RollbackAction = "model.rollback";
 
-    public async Task<ModelDecision> PromoteAsync(AuditActor actor, string model, Guid reportId, string? overrideReason, CancellationToken cancellationToken = default)
+    /// <param name="reportId">The stored pairs report of <paramref name="model"/> (<c>visage eval pairs</c>).</param>
+    /// <param name="livenessReportId">The stored liveness report (<c>visage eval liveness</c>); without one the liveness gate fails unless not required.</param>
+    public async Task<ModelDecision> PromoteAsync(AuditActor actor, string model, Guid reportId, Guid? livenessReportId, string? overrideReason, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
         var report = await reports.GetAsync(actor, reportId, cancellationToken);
+        var liveness = livenessReportId is { } livenessId ? await reports.GetAsync(actor, livenessId, cancellationToken) : null;
         var gates = await RefusalAudit.CheckAsync(log, actor, PromoteAction, Purposes.Operations, null, model, () =>
         {
-            if (report is null)
-            {
-                throw new WorkflowRefusedException(RefusalCodes.UnknownReport, RefusalKind.NotFound, "No stored evaluation report has this id (visage eval reports lists them).");
-            }
-
-            if (!report.SignatureValid)
-            {
-                throw new WorkflowRefusedException(RefusalCodes.ReportInvalid, RefusalKind.NotPermitted, "This report's signature does not verify: it was changed after it was recorded.");
-            }
-
-            if (!string.Equals(report.ModelVersion, model, StringComparison.Ordinal))
+            Usable(report, "pairs", "Promotion reads a verification report (kind pairs, from visage eval pairs).");
+            if (!string.Equals(report!.ModelVersion, model, StringComparison.Ordinal))
             {
                 throw new WorkflowRefusedException(RefusalCodes.ReportOfAnotherModel, RefusalKind.BadInput, "This report evaluated another model version; promote a model on its own report (visage eval reports shows each report's model).");
             }
 
-            if (!string.Equals(report.Kind, "pairs", StringComparison.Ordinal))
+            if (livenessReportId is not null)
             {
-                throw new WorkflowRefusedException(RefusalCodes.ReportNotGateable, RefusalKind.BadInput, "Promotion reads a verification report (kind pairs, from visage eval pairs).");
+                Usable(liveness, "liveness", "--liveness-report reads a liveness report (kind liveness, from visage eval liveness).");
             }
 
             if (overrideReason is not null && OverrideProblem(overrideReason) is { } problem)
@@ -57,10 +64,11 @@ public sealed class ModelRegistry(ProtectedStoreLifetime store, AuditLog log, Ev
                 throw new WorkflowRefusedException(RefusalCodes.OverrideReasonRefused, RefusalKind.BadInput, problem);
             }
 
-            IReadOnlyList<GateResult> results;
+            var results = new List<GateResult>();
             try
             {
-                results = PromotionGates.Check(report.Body, options.Value);
+                results.AddRange(PromotionGates.Check(report.Body, options.Value, recognition.Value));
+                results.AddRange(liveness is null ? LivenessGates.Absent(options.Value) : LivenessGates.Check(liveness.Id, liveness.Body, options.Value, recognition.Value.RequireActiveLiveness));
             }
             catch (FormatException ex)
             {
@@ -73,18 +81,37 @@ public sealed class ModelRegistry(ProtectedStoreLifetime store, AuditLog log, Ev
                 throw new WorkflowRefusedException(RefusalCodes.ModelGatesFailed, RefusalKind.NotPermitted, "The model fails its promotion gates: " + string.Join("; ", failed.Select(g => $"{g.Set} {g.Gate}: {g.Detail}")) + ". An approver may override with a recorded reason (--override).");
             }
 
-            return Task.FromResult(results);
+            return Task.FromResult<IReadOnlyList<GateResult>>(results);
         });
         var failed = gates.Where(g => !g.Passed).ToList();
-        // Written before the decision is stored, from gate codes and counts only (set names are file names, which the
-        // audit log's PHI screen may refuse); the override's free text stays with the decision.
+        // Written before the decision is stored, from gate codes and counts only (set names are file names and attack
+        // species a site's words, which the audit log's PHI screen may refuse); the override's free text stays with the decision.
         var outcome = failed.Count > 0
             ? string.Create(CultureInfo.InvariantCulture, $"promoted by override; {failed.Count} gates failed: {string.Join(", ", failed.Select(g => g.Gate).Distinct(StringComparer.Ordinal))}")
             : string.Create(CultureInfo.InvariantCulture, $"promoted; {gates.Count(g => g.Judged)} gates passed, {gates.Count(g => !g.Judged)} not judged");
-        await using var operation = await AuditedOperation.BeginAsync(log, actor, PromoteAction, Purposes.Operations, null, model, $"report {reportId}", cancellationToken);
+        await using var operation = await AuditedOperation.BeginAsync(log, actor, PromoteAction, Purposes.Operations, null, model, livenessReportId is null ? $"report {reportId}" : $"report {reportId}; liveness report {livenessReportId}", cancellationToken);
         var decision = await AppendAsync(actor, model, "promote", reportId, gates, failed.Count > 0 ? overrideReason!.Trim() : null, cancellationToken);
         await operation.SucceededAsync(outcome);
         return decision;
+    }
+
+    /// <summary>A report the gates may read: stored, its signature verifying, of the kind asked for.</summary>
+    private static void Usable(StoredEvaluation? report, string kind, string kindProblem)
+    {
+        if (report is null)
+        {
+            throw new WorkflowRefusedException(RefusalCodes.UnknownReport, RefusalKind.NotFound, "No stored evaluation report has this id (visage eval reports lists them).");
+        }
+
+        if (!report.SignatureValid)
+        {
+            throw new WorkflowRefusedException(RefusalCodes.ReportInvalid, RefusalKind.NotPermitted, "This report's signature does not verify: it was changed after it was recorded.");
+        }
+
+        if (!string.Equals(report.Kind, kind, StringComparison.Ordinal))
+        {
+            throw new WorkflowRefusedException(RefusalCodes.ReportNotGateable, RefusalKind.BadInput, kindProblem);
+        }
     }
 
     /// <summary>Returns to the model that was active before the current one.</summary>

@@ -62,7 +62,7 @@ public abstract class ModelChangeTests(FaceEngineFixture engine) : WorkflowTests
         var engineModel = Get<CaptureInspector>().ModelVersion;
         var registry = Get<ModelRegistry>();
 
-        await registry.PromoteAsync(Officer, RetiredModel, await ReportOfAsync(RetiredModel), OverrideReason);
+        await registry.PromoteAsync(Officer, RetiredModel, await ReportOfAsync(RetiredModel), null, OverrideReason);
         var refused = await Assert.ThrowsAsync<WorkflowRefusedException>(() => Get<PatientCheckIn>().CheckInAsync(Clerk, Capture("img4.jpg"), claimed: patient));
         var enrolRefused = await Assert.ThrowsAsync<WorkflowRefusedException>(() => Get<Visage.Workflows.Enrolment.FaceEnrolment>().EnrolAsync(Clerk, patient, [Capture("img2.jpg")]));
 
@@ -73,7 +73,7 @@ public abstract class ModelChangeTests(FaceEngineFixture engine) : WorkflowTests
         Assert.Equal(engineModel, record.ModelVersion);
         Assert.Equal(1, (await Get<ReenrolmentWorklist>().ListAsync(Officer)).SubjectsCurrent); // nothing was added by the refused enrolment
 
-        await registry.PromoteAsync(Officer, engineModel, await ReportOfAsync(engineModel), OverrideReason);
+        await registry.PromoteAsync(Officer, engineModel, await ReportOfAsync(engineModel), null, OverrideReason);
         Assert.Equal(CheckInOutcome.Accepted, (await Get<PatientCheckIn>().CheckInAsync(Clerk, Capture("img4.jpg"), claimed: patient)).Outcome);
 
         await registry.RollbackAsync(Officer);
