@@ -39,7 +39,8 @@ public sealed class DriftMonitor(RecognitionScores scores, AuditLog log, TimePro
             >= 1 and <= MaxWeeks => TimeSpan.FromDays(7 * weeks.Value),
             _ => throw new WorkflowRefusedException(RefusalCodes.BadInput, RefusalKind.BadInput, $"The recent window is 1 to {MaxWeeks} weeks."),
         }));
-        var to = time.GetUtcNow();
+        // Windows on whole hours, as the rows are kept: a row is in a window or not, never split by its rounding.
+        var to = RecognitionScores.HourOf(time.GetUtcNow()).AddHours(1);
         var recentFrom = to - recent;
         var baselineFrom = recentFrom - settings.Baseline;
         await using var operation = await AuditedOperation.BeginAsync(

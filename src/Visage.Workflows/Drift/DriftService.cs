@@ -1,47 +1,21 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Visage.Audit;
+using Visage.Workflows.Hosting;
 
 namespace Visage.Workflows.Drift;
 
 /// <summary>Runs the drift check at start and every <see cref="DriftOptions.Interval"/> (weekly) in a long-running host.</summary>
-internal sealed class DriftService(DriftMonitor monitor, IOptions<DriftOptions> options, ILogger<DriftService> logger) : BackgroundService
+internal sealed class DriftService(DriftMonitor monitor, IOptions<DriftOptions> options, ILogger<DriftService> logger)
+    : PeriodicService(options.Value.RunInBackground, options.Value.Interval)
 {
-    private static readonly AuditActor System = new("visage", "system");
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
     {
-        if (!options.Value.RunInBackground)
-        {
-            return;
-        }
-
-        using var timer = new PeriodicTimer(options.Value.Interval);
-        try
-        {
-            do
-            {
-                try
-                {
-                    var report = await monitor.CheckAsync(System, cancellationToken: stoppingToken);
-                    var alerts = report.Groups.Sum(g => g.Checks.Count(c => c.Verdict == DriftVerdict.Alert));
-                    DriftLog.Checked(logger, report.Groups.Count, alerts);
-                }
-#pragma warning disable CA1031 // A failed check is logged (no PHI: the type only) and tried again at the next tick.
-                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-#pragma warning restore CA1031
-                {
-                    DriftLog.Failed(logger, ex.GetType().Name);
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // The host is stopping (or never started): nothing to report.
-        }
+        var report = await monitor.CheckAsync(System, cancellationToken: cancellationToken);
+        var alerts = report.Groups.Sum(g => g.Checks.Count(c => c.Verdict == DriftVerdict.Alert));
+        DriftLog.Checked(logger, report.Groups.Count, alerts);
     }
+
+    protected override void Failed(string exceptionType) => DriftLog.Failed(logger, exceptionType);
 }
 
 /// <summary>What drift monitoring logs: counts and exception types.</summary>

@@ -45,12 +45,12 @@ public sealed class RecognitionScores(ProtectedStoreLifetime store, TimeProvider
     {
         var opened = await store.OpenAsync(cancellationToken);
         await using var connection = await opened.Database.OpenAsync(cancellationToken);
-        await InsertAsync(connection, null, new RecognitionScore(ThisHour(), context, modelVersion, score, outcome), null, cancellationToken);
+        await InsertAsync(connection, null, new RecognitionScore(HourOf(time.GetUtcNow()), context, modelVersion, score, outcome), null, cancellationToken);
     }
 
     /// <summary>A decision queued for review, in the transaction that queues the item; its outcome follows the item's decision.</summary>
     internal Task RecordReviewAsync(DbTransaction transaction, Guid reviewId, ScoreContext context, string modelVersion, float? score, CancellationToken cancellationToken) =>
-        InsertAsync(transaction.Connection!, transaction, new RecognitionScore(ThisHour(), context, modelVersion, score, AutomaticOutcome.Review), reviewId, cancellationToken);
+        InsertAsync(transaction.Connection!, transaction, new RecognitionScore(HourOf(time.GetUtcNow()), context, modelVersion, score, AutomaticOutcome.Review), reviewId, cancellationToken);
 
     /// <summary>Writes the reviewer's outcome, in the transaction that decides the item, and drops the link to the item.</summary>
     internal static async Task ReviewedAsync(DbTransaction transaction, Guid reviewId, ReviewStatus outcome, CancellationToken cancellationToken)
@@ -118,9 +118,10 @@ public sealed class RecognitionScores(ProtectedStoreLifetime store, TimeProvider
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private DateTimeOffset ThisHour()
+    /// <summary>The start of the hour <paramref name="time"/> falls in: the only time a row keeps.</summary>
+    internal static DateTimeOffset HourOf(DateTimeOffset time)
     {
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        return DateTimeOffset.FromUnixTimeMilliseconds(now - (now % 3_600_000));
+        var ms = time.ToUnixTimeMilliseconds();
+        return DateTimeOffset.FromUnixTimeMilliseconds(ms - (ms % 3_600_000));
     }
 }

@@ -19,8 +19,7 @@ public abstract class DriftMonitorTests(FaceEngineFixture engine) : WorkflowTest
     [Fact]
     public async Task Check_StableStream_PassesEveryCheck_AndRaisesNoAlert()
     {
-        await StreamAsync(days: 28, daysAgo: 7, genuine: 280, mean: 0.66, seed: 1, reviews: 100, overridden: 10);
-        await StreamAsync(days: 7, daysAgo: 0, genuine: 120, mean: 0.66, seed: 2, reviews: 40, overridden: 4);
+        await WeeksAsync(seed: 1, recentMean: 0.66, baselineReviews: (100, 10), recentReviews: (40, 4));
 
         var report = await Get<DriftMonitor>().CheckAsync(Officer);
 
@@ -36,8 +35,7 @@ public abstract class DriftMonitorTests(FaceEngineFixture engine) : WorkflowTest
     [Fact]
     public async Task Check_GenuineScoresLoweredByATenth_AlertsOnTheDistributionAndTheMean_WithAuditRecords()
     {
-        await StreamAsync(days: 28, daysAgo: 7, genuine: 280, mean: 0.66, seed: 3);
-        await StreamAsync(days: 7, daysAgo: 0, genuine: 120, mean: 0.56, seed: 4);
+        await WeeksAsync(seed: 3, recentMean: 0.56);
 
         var report = await Get<DriftMonitor>().CheckAsync(Officer);
 
@@ -60,8 +58,7 @@ public abstract class DriftMonitorTests(FaceEngineFixture engine) : WorkflowTest
     [Fact]
     public async Task Check_OverrideRateRise_IsDetected_WhileTheGenuineScoresPass()
     {
-        await StreamAsync(days: 28, daysAgo: 7, genuine: 280, mean: 0.66, seed: 5, reviews: 100, overridden: 10);
-        await StreamAsync(days: 7, daysAgo: 0, genuine: 120, mean: 0.66, seed: 6, reviews: 60, overridden: 27);
+        await WeeksAsync(seed: 5, recentMean: 0.66, baselineReviews: (100, 10), recentReviews: (60, 27));
 
         var report = await Get<DriftMonitor>().CheckAsync(Officer);
 
@@ -78,9 +75,8 @@ public abstract class DriftMonitorTests(FaceEngineFixture engine) : WorkflowTest
     [Fact]
     public async Task Check_TooFewSamples_SaysSo_NeitherPassNorAlert_AndRaisesNothing()
     {
-        await StreamAsync(days: 28, daysAgo: 7, genuine: 280, mean: 0.66, seed: 7);
         // Ten check-ins this week, every one of them far lower: still too few to judge.
-        await StreamAsync(days: 7, daysAgo: 0, genuine: 10, mean: 0.30, seed: 8);
+        await WeeksAsync(seed: 7, recentMean: 0.30, recentGenuine: 10);
 
         var report = await Get<DriftMonitor>().CheckAsync(Officer);
 
@@ -96,8 +92,7 @@ public abstract class DriftMonitorTests(FaceEngineFixture engine) : WorkflowTest
     [Fact]
     public async Task Check_EachModelVersionAndContext_IsJudgedApart()
     {
-        await StreamAsync(days: 28, daysAgo: 7, genuine: 280, mean: 0.66, seed: 9, reviews: 100, overridden: 10);
-        await StreamAsync(days: 7, daysAgo: 0, genuine: 120, mean: 0.66, seed: 10, reviews: 40, overridden: 4);
+        await WeeksAsync(seed: 9, recentMean: 0.66, baselineReviews: (100, 10), recentReviews: (40, 4));
         // A new model this week has no baseline of its own: never compared with the old one's.
         await StreamAsync(days: 7, daysAgo: 0, genuine: 120, mean: 0.40, seed: 11, model: "other-model@2");
         await StreamAsync(days: 7, daysAgo: 0, genuine: 60, mean: 0.40, seed: 12, context: ScoreContext.StepUp);
@@ -118,8 +113,10 @@ public abstract class DriftMonitorTests(FaceEngineFixture engine) : WorkflowTest
         var oneWeek = await Get<DriftMonitor>().ReportAsync(Officer);
         var twoWeeks = await Get<DriftMonitor>().ReportAsync(Officer, weeks: 2);
 
-        Assert.Equal(Clock.Now.AddDays(-7), oneWeek.RecentFrom);
-        Assert.Equal((Clock.Now.AddDays(-14), Clock.Now.AddDays(-42)), (twoWeeks.RecentFrom, twoWeeks.BaselineFrom));
+        // The windows end with the current hour, as rows keep only the hour.
+        var end = RecognitionScores.HourOf(Clock.Now).AddHours(1);
+        Assert.Equal((end.AddDays(-7), end), (oneWeek.RecentFrom, oneWeek.RecentTo));
+        Assert.Equal((end.AddDays(-14), end.AddDays(-42)), (twoWeeks.RecentFrom, twoWeeks.BaselineFrom));
         Assert.Equal(120, Assert.Single(twoWeeks.Groups).RecentGenuine.Count);
         Assert.True(twoWeeks.Alert);
         Assert.Empty(await RecordsAsync(DriftMonitor.AlertAction));
@@ -138,8 +135,7 @@ public abstract class DriftMonitorTests(FaceEngineFixture engine) : WorkflowTest
     [Fact]
     public async Task TheWeeklyService_RunsTheCheckAtStart_AndRaisesTheAlert()
     {
-        await StreamAsync(days: 28, daysAgo: 7, genuine: 280, mean: 0.66, seed: 15);
-        await StreamAsync(days: 7, daysAgo: 0, genuine: 120, mean: 0.56, seed: 16);
+        await WeeksAsync(seed: 15, recentMean: 0.56);
         using var service = new DriftService(Get<DriftMonitor>(), Options.Create(new DriftOptions()), NullLogger<DriftService>.Instance);
 
         await service.StartAsync(CancellationToken.None);
@@ -149,6 +145,16 @@ public abstract class DriftMonitorTests(FaceEngineFixture engine) : WorkflowTest
         Assert.Contains(alerts, a => a.Reason!.StartsWith("check-in; genuine-ks", StringComparison.Ordinal));
         Assert.All(alerts, a => Assert.Equal("system", a.ActorRole));
         Assert.Equal("visage", (await RecordsAsync(DriftMonitor.ReportAction))[0].Actor);
+    }
+
+    /// <summary>
+    /// Four weeks of baseline check-ins ending a week ago (280 genuine scores around 0.66) and this week's
+    /// (<paramref name="recentGenuine"/> around <paramref name="recentMean"/>), each with its decided reviews.
+    /// </summary>
+    private async Task WeeksAsync(int seed, double recentMean, int recentGenuine = 120, (int Count, int Overridden) baselineReviews = default, (int Count, int Overridden) recentReviews = default)
+    {
+        await StreamAsync(days: 28, daysAgo: 7, genuine: 280, mean: 0.66, seed: seed, reviews: baselineReviews.Count, overridden: baselineReviews.Overridden);
+        await StreamAsync(days: 7, daysAgo: 0, genuine: recentGenuine, mean: recentMean, seed: seed + 1, reviews: recentReviews.Count, overridden: recentReviews.Overridden);
     }
 
     /// <summary>
@@ -164,8 +170,8 @@ public abstract class DriftMonitorTests(FaceEngineFixture engine) : WorkflowTest
         var end = Clock.Now.AddDays(-daysAgo);
         for (var i = 0; i < genuine + reviews; i++)
         {
-            // Hours strictly inside the window, so a row never sits on a boundary.
-            var hour = end - span + ((i + 0.5) * span / (genuine + reviews));
+            // Two hours clear of either end: the report's windows start and end on whole hours.
+            var hour = RecognitionScores.HourOf(end - span + TimeSpan.FromHours(2) + ((i + 0.5) * (span - TimeSpan.FromHours(4)) / (genuine + reviews)));
             var score = (float)(mean + (0.08 * Normal(random)));
             var row = i < genuine
                 ? new RecognitionScore(hour, context, model, score, AutomaticOutcome.Accepted)
