@@ -11,14 +11,14 @@ namespace Visage.Cli;
 /// <summary>The libraries every Visage process composes, in one place: the CLI's host and the server <c>visage serve</c> starts.</summary>
 internal static class LibraryRegistrations
 {
-    /// <param name="longRunning">A server loads the gallery at start and runs retention on its timer; a command does neither.</param>
+    /// <param name="longRunning">A server loads the gallery at start and runs retention and the drift check on timers; a command does neither.</param>
     public static IServiceCollection AddVisageLibraries(this IServiceCollection services, bool longRunning)
     {
         services.AddFaceEngine("Face");
         services.AddProtectedStore("Storage", loadGalleryAtStart: longRunning);
         services.AddAuditLog("Audit");
         services.AddDeidentification(DeidCommand.Worker);
-        services.AddWorkflows(runRetentionInBackground: longRunning);
+        services.AddWorkflows(longRunning);
         return services;
     }
 }

@@ -82,6 +82,7 @@ try
         VerifyCommand.ConfirmPatient(host.Services),
         ReviewCommand.Create(host.Services),
         RetentionCommand.Create(host.Services),
+        DriftCommand.Create(host.Services),
         DeidCommand.Create(host.Services),
         ServeCommand.Create(),
     };

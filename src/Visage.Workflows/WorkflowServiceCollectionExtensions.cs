@@ -6,6 +6,7 @@ using Visage.Storage;
 using Visage.Workflows.ActiveLiveness;
 using Visage.Workflows.CheckIn;
 using Visage.Workflows.Consent;
+using Visage.Workflows.Drift;
 using Visage.Workflows.Emergency;
 using Visage.Workflows.Enrolment;
 using Visage.Workflows.People;
@@ -20,16 +21,17 @@ namespace Visage.Workflows;
 public static class WorkflowServiceCollectionExtensions
 {
     public const string ActiveLivenessSection = "ActiveLiveness";
+    public const string DriftSection = "Drift";
     public const string RecognitionSection = "Recognition";
     public const string RetentionSection = "Retention";
 
     /// <summary>
     /// Registers the application services over the store, the audit log and the face engine (call <c>AddProtectedStore</c>,
     /// <c>AddAuditLog</c> and <c>AddFaceEngine</c> too): people, purposes, consent, enrolment, check-in, emergency
-    /// identification, step-up verification, the review queue and retention, with their options validated at start.
+    /// identification, step-up verification, the review queue, retention and drift monitoring, with their options validated at start.
     /// </summary>
-    /// <param name="runRetentionInBackground">A long-running host (the server) runs retention on a timer; the CLI runs it on request.</param>
-    public static IServiceCollection AddWorkflows(this IServiceCollection services, bool runRetentionInBackground = false)
+    /// <param name="longRunning">A long-running host (the server) runs retention and the weekly drift check on timers; the CLI runs them on request.</param>
+    public static IServiceCollection AddWorkflows(this IServiceCollection services, bool longRunning = false)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(TimeProvider.System);
@@ -42,6 +44,8 @@ public static class WorkflowServiceCollectionExtensions
             .Validate(o => o.Interval >= TimeSpan.FromMinutes(1) && o.Interval <= TimeSpan.FromDays(7), $"{RetentionSection}:Interval must be from 00:01:00 to 7.00:00:00 (default 01:00:00).")
             .ValidateOnStart();
 
+        services.AddOptions<DriftOptions>().BindConfiguration(DriftSection).ValidateDataAnnotations().ValidateOnStart();
+
         services.TryAddSingleton<PurposeRegistry>();
         services.TryAddSingleton<ConsentNotices>();
         services.TryAddSingleton<ActiveLivenessChecker>();
@@ -49,6 +53,7 @@ public static class WorkflowServiceCollectionExtensions
         services.TryAddSingleton<ConsentRegistry>();
         services.TryAddSingleton<CaptureInspector>();
         services.TryAddSingleton<ConsentedGallery>();
+        services.TryAddSingleton<RecognitionScores>();
         services.TryAddSingleton<ReviewWorklist>();
         services.TryAddSingleton<FaceEnrolment>();
         services.TryAddSingleton<PatientCheckIn>();
@@ -64,9 +69,11 @@ public static class WorkflowServiceCollectionExtensions
         services.TryAddSingleton<Models.ReenrolmentWorklist>();
         // The gallery holds only templates of the model that makes the probes.
         services.TryAddSingleton(sp => new GalleryModelScope(() => sp.GetRequiredService<FaceEngine>().EmbedderModel.ToString()));
-        if (runRetentionInBackground)
+        services.TryAddSingleton<DriftMonitor>();
+        if (longRunning)
         {
             services.AddHostedService<RetentionService>();
+            services.AddHostedService<DriftService>();
         }
 
         return services;

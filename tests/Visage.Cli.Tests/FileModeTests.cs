@@ -134,7 +134,7 @@ public sealed class SqliteFileModeTests : FileModeTests
         await using var connection = new SqliteConnection($"Data Source={Path.Combine(Data, "visage.db")};Pooling=False");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "DROP TABLE model_decisions; DROP TABLE evaluation_reports; DROP TABLE role_elevations; DROP TABLE api_keys; DROP TABLE staff_sessions; DROP TABLE staff_recovery_uses; DROP TABLE staff_setup_links; DROP TABLE staff_accounts; DELETE FROM schema_migrations WHERE version = 6;";
+        command.CommandText = "DROP TABLE recognition_scores; DELETE FROM schema_migrations WHERE version = 7;";
         await command.ExecuteNonQueryAsync();
     }
 

@@ -31,4 +31,5 @@ public static class Permissions
     public const string ApiKeysManage = "apikeys.manage";
     public const string Elevate = "elevation.grant";
     public const string AccessReview = "access-review.read";
+    public const string DriftRead = "drift.read";
 }

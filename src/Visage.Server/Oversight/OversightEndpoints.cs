@@ -4,7 +4,7 @@ using Visage.Server.Review;
 
 namespace Visage.Server.Oversight;
 
-/// <summary>The oversight areas, mapped together: the review queue, retention, key status and the audit log.</summary>
+/// <summary>The oversight areas, mapped together: the review queue, retention, key status, the audit log and drift.</summary>
 internal static class OversightEndpoints
 {
     public static IEndpointRouteBuilder MapOversightEndpoints(this IEndpointRouteBuilder routes)
@@ -13,6 +13,7 @@ internal static class OversightEndpoints
         routes.MapRetentionEndpoints();
         routes.MapKeysEndpoints();
         routes.MapAuditEndpoints();
+        routes.MapDriftEndpoints();
         return routes;
     }
 }

@@ -460,5 +460,34 @@ internal static class SchemaHistory
                     decided_by text NOT NULL,
                     decided_ms bigint NOT NULL);
                 """),
+        new(
+            7,
+            "recognition scores for drift monitoring",
+            // Operational telemetry, not a record about a person: no subject id, the time to the hour only. review_id is
+            // held only while the item is open, so the reviewer's outcome can be written; deciding clears it.
+            Sqlite: """
+                CREATE TABLE recognition_scores (
+                    seq INTEGER PRIMARY KEY,
+                    hour_ms INTEGER NOT NULL,
+                    context TEXT NOT NULL,
+                    model_version TEXT NOT NULL,
+                    score REAL,
+                    outcome TEXT NOT NULL,
+                    review_id BLOB UNIQUE,
+                    review_outcome TEXT);
+                CREATE INDEX recognition_scores_hour ON recognition_scores (hour_ms);
+                """,
+            Postgres: """
+                CREATE TABLE recognition_scores (
+                    seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    hour_ms bigint NOT NULL,
+                    context text NOT NULL,
+                    model_version text NOT NULL,
+                    score double precision,
+                    outcome text NOT NULL,
+                    review_id uuid UNIQUE,
+                    review_outcome text);
+                CREATE INDEX recognition_scores_hour ON recognition_scores (hour_ms);
+                """),
     ];
 }

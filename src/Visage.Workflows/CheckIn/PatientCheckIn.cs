@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Visage.Audit;
 using Visage.Gallery;
 using Visage.Workflows.Consent;
+using Visage.Workflows.Drift;
 using Visage.Workflows.People;
 using Visage.Workflows.PurposeApprovals;
 using Visage.Workflows.Recognition;
@@ -23,6 +24,7 @@ public sealed class PatientCheckIn(
     ConsentRegistry consents,
     PurposeRegistry purposes,
     ReviewWorklist reviews,
+    RecognitionScores scores,
     AuditLog log,
     IOptions<RecognitionOptions> options)
 {
@@ -115,6 +117,7 @@ public sealed class PatientCheckIn(
         if (subject is { } person && score >= thresholds.Accept && hold is null)
         {
             await people.TouchAsync(person, cancellationToken);
+            await scores.RecordAsync(ScoreContext.CheckIn, probe.ModelVersion, score, AutomaticOutcome.Accepted, cancellationToken);
             return new CheckInResult(CheckInOutcome.Accepted, person, score, null, false, probe.ModelVersion);
         }
 
@@ -125,6 +128,7 @@ public sealed class PatientCheckIn(
             return new CheckInResult(CheckInOutcome.NeedsReview, weak, score, review, false, probe.ModelVersion);
         }
 
+        await scores.RecordAsync(ScoreContext.CheckIn, probe.ModelVersion, score, AutomaticOutcome.Desk, cancellationToken);
         return new CheckInResult(CheckInOutcome.SeeDesk, null, score, null, false, probe.ModelVersion);
     }
 

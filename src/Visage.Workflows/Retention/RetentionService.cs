@@ -1,46 +1,20 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Visage.Audit;
+using Visage.Workflows.Hosting;
 
 namespace Visage.Workflows.Retention;
 
 /// <summary>Runs <see cref="RetentionRun"/> every <see cref="RetentionOptions.Interval"/> in a long-running host (added by the server, not the CLI).</summary>
-internal sealed class RetentionService(RetentionRun run, IOptions<RetentionOptions> options, ILogger<RetentionService> logger) : BackgroundService
+internal sealed class RetentionService(RetentionRun run, IOptions<RetentionOptions> options, ILogger<RetentionService> logger)
+    : PeriodicService(options.Value.RunInBackground, options.Value.Interval)
 {
-    private static readonly AuditActor System = new("visage", "system");
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
     {
-        if (!options.Value.RunInBackground)
-        {
-            return;
-        }
-
-        using var timer = new PeriodicTimer(options.Value.Interval);
-        try
-        {
-            do
-            {
-                try
-                {
-                    var report = await run.RunAsync(System, stoppingToken);
-                    RetentionLog.Ran(logger, report.RunId, report.Certificates.Count);
-                }
-#pragma warning disable CA1031 // A failed run is logged (no PHI: the type only) and tried again at the next tick.
-                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-#pragma warning restore CA1031
-                {
-                    RetentionLog.Failed(logger, ex.GetType().Name);
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // The host is stopping (or never started): nothing to report.
-        }
+        var report = await run.RunAsync(System, cancellationToken);
+        RetentionLog.Ran(logger, report.RunId, report.Certificates.Count);
     }
+
+    protected override void Failed(string exceptionType) => RetentionLog.Failed(logger, exceptionType);
 }
 
 /// <summary>What retention logs: run ids, counts and exception types, never a subject or a reason text.</summary>

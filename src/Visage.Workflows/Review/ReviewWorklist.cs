@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Visage.Audit;
 using Visage.Gallery;
 using Visage.Storage;
+using Visage.Workflows.Drift;
 using Visage.Workflows.Recognition;
 
 namespace Visage.Workflows.Review;
@@ -14,13 +15,14 @@ namespace Visage.Workflows.Review;
 /// and the reason. A reviewer confirms, chooses another candidate or rejects; a patient's appeal is recorded beside the
 /// decision; the override report gives override rates per reviewer and per model version.
 /// </summary>
-public sealed class ReviewWorklist(ProtectedStoreLifetime store, AuditLog log, TimeProvider time, IOptions<RecognitionOptions> options)
+public sealed class ReviewWorklist(ProtectedStoreLifetime store, RecognitionScores scores, AuditLog log, TimeProvider time, IOptions<RecognitionOptions> options)
 {
     public const string ProbeKind = "review-probe";
     private const string Columns = "id, kind, purpose, reason, model_version, claimed_subject, candidates, created_ms, created_by, probe_until_ms, status, decided_by, decided_ms, chosen_subject, appeal_ms, appeal_by, appeal_outcome";
 
     /// <summary>
-    /// Queues an item with its probe sealed beside it, in one transaction. The caller's audited operation names the item.
+    /// Queues an item with its probe sealed beside it and the decision's score for drift monitoring, in one transaction.
+    /// The caller's audited operation names the item.
     /// </summary>
     internal async Task<Guid> OpenAsync(AuditActor actor, ReviewKind kind, Purposes purpose, string reason, string modelVersion, Guid? claimed, IReadOnlyList<ReviewCandidate> candidates, byte[] probe, CancellationToken cancellationToken)
     {
@@ -50,6 +52,7 @@ public sealed class ReviewWorklist(ProtectedStoreLifetime store, AuditLog log, T
                 command.AddText("@by", actor.Id);
                 command.AddInt64("@created", now.ToUnixTimeMilliseconds());
                 await command.ExecuteNonQueryAsync(token);
+                await scores.RecordReviewAsync(transaction, id, ScoreCodes.ContextOf(kind), modelVersion, ProposedScore(claimed, candidates), token);
             },
             cancellationToken);
         return id;
@@ -141,9 +144,11 @@ public sealed class ReviewWorklist(ProtectedStoreLifetime store, AuditLog log, T
         var now = Now();
         await using var operation = await AuditedOperation.BeginAsync(log, actor, action, item.Purpose, (person ?? item.Proposed)?.ToString(), item.ModelVersion, $"review {id:N}; {status.ToCode()}", cancellationToken);
         await using (var connection = await opened.Database.OpenAsync(cancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         await using (var command = connection.CreateCommand())
         {
             // Only an open item changes: two reviewers deciding at once cannot both win.
+            command.Transaction = transaction;
             command.CommandText = "UPDATE review_items SET status = @status, decided_by = @by, decided_ms = @now, chosen_subject = @chosen WHERE id = @id AND status = 'open';";
             command.AddText("@status", status.ToCode());
             command.AddText("@by", actor.Id);
@@ -155,6 +160,9 @@ public sealed class ReviewWorklist(ProtectedStoreLifetime store, AuditLog log, T
                 await operation.FailedAsync(RefusalCodes.AlreadyDecided);
                 throw new WorkflowRefusedException(RefusalCodes.AlreadyDecided, RefusalKind.BadInput, "This item was decided by someone else a moment ago.");
             }
+
+            await RecognitionScores.ReviewedAsync(transaction, id, status, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
 
         await operation.SucceededAsync($"review {id:N}; {status.ToCode()}");
@@ -259,6 +267,10 @@ public sealed class ReviewWorklist(ProtectedStoreLifetime store, AuditLog log, T
         await AuditedOperation.RecordRefusedAsync(log, actor, action, Purposes.Operations, RefusalCodes.UnknownReviewItem);
         throw new WorkflowRefusedException(RefusalCodes.UnknownReviewItem, RefusalKind.NotFound, "No review item has this id.");
     }
+
+    /// <summary>The score of the candidate an item proposes: the claimed person's where listed, else the best one's.</summary>
+    private static float? ProposedScore(Guid? claimed, IReadOnlyList<ReviewCandidate> candidates) =>
+        candidates.FirstOrDefault(c => c.SubjectId == claimed)?.Score ?? (candidates.Count > 0 ? candidates[0].Score : null);
 
     private static string EncodeCandidates(IReadOnlyList<ReviewCandidate> candidates) =>
         string.Join(";", candidates.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.SubjectId:N}:{c.Score:0.0000}")));

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Visage.Audit;
 using Visage.Gallery;
 using Visage.Workflows.Consent;
+using Visage.Workflows.Drift;
 using Visage.Workflows.People;
 using Visage.Workflows.PurposeApprovals;
 using Visage.Workflows.Recognition;
@@ -41,6 +42,7 @@ public sealed partial class StepUpVerification(
     ConsentRegistry consents,
     PurposeRegistry purposes,
     ReviewWorklist reviews,
+    RecognitionScores scores,
     AccessAlerts alerts,
     AuditLog log,
     TimeProvider time,
@@ -104,6 +106,7 @@ public sealed partial class StepUpVerification(
         var score = await gallery.VerifyAsync(probe.Embedding.Vector, personId, Purposes.StepUp, cancellationToken);
         var verified = score >= options.Value.StepUp.Accept;
         var reason = string.Create(CultureInfo.InvariantCulture, $"{(verified ? "match" : "no-match")}; score {score ?? -1f:0.000}; second factor {secondFactor.Kind}");
+        await scores.RecordAsync(ScoreContext.StepUp, probe.ModelVersion, score, verified ? AutomaticOutcome.Accepted : AutomaticOutcome.Failed, cancellationToken);
         if (verified)
         {
             await people.TouchAsync(personId, cancellationToken);
@@ -176,6 +179,7 @@ public sealed partial class StepUpVerification(
         RightPatientResult result;
         if (score >= thresholds.Accept)
         {
+            await scores.RecordAsync(ScoreContext.RightPatient, probe.ModelVersion, score, AutomaticOutcome.Accepted, cancellationToken);
             result = new RightPatientResult(RightPatientOutcome.Confirmed, score, null, probe.ModelVersion);
         }
         else if (score >= thresholds.Review)
@@ -185,6 +189,7 @@ public sealed partial class StepUpVerification(
         }
         else
         {
+            await scores.RecordAsync(ScoreContext.RightPatient, probe.ModelVersion, score, AutomaticOutcome.Desk, cancellationToken);
             result = new RightPatientResult(RightPatientOutcome.NotConfirmed, score, null, probe.ModelVersion);
         }
 
