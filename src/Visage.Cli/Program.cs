@@ -29,6 +29,12 @@ try
         .Concat(ConfigurationCheck.Problems(builder.Configuration, "Deid", typeof(DeidOptions)))
         .Concat(ConfigurationCheck.Problems(builder.Configuration, "Server", typeof(Visage.Server.Hosting.ServerOptions)))
         .Concat(ConfigurationCheck.Problems(builder.Configuration, "Server:Identity", typeof(Visage.Server.Identity.IdentityOptions)))
+        .Concat(ConfigurationCheck.Problems(builder.Configuration, WorkflowServiceCollectionExtensions.RecognitionSection, typeof(Visage.Workflows.Recognition.RecognitionOptions)))
+        .Concat(ConfigurationCheck.Problems(builder.Configuration, WorkflowServiceCollectionExtensions.RetentionSection, typeof(Visage.Workflows.Retention.RetentionOptions)))
+        .Concat(ConfigurationCheck.Problems(builder.Configuration, WorkflowServiceCollectionExtensions.ActiveLivenessSection, typeof(Visage.Workflows.ActiveLiveness.ActiveLivenessOptions)))
+        .Concat(ConfigurationCheck.Problems(builder.Configuration, WorkflowServiceCollectionExtensions.DriftSection, typeof(Visage.Workflows.Drift.DriftOptions)))
+        .Concat(ConfigurationCheck.Problems(builder.Configuration, "Models", typeof(Visage.Workflows.Models.ModelApprovalOptions)))
+        .Concat(ConfigurationCheck.Problems(builder.Configuration, "Models:Gates", typeof(Visage.Workflows.Models.PromotionGateOptions)))
         .ToList();
     if (unbindable.Count > 0)
     {
