@@ -58,7 +58,7 @@ internal sealed class AccessGate(RequestDelegate next)
         var role = RolePermissions.RoleFor(caller.Roles, permission);
         var (refusal, detail) = role is null ? (IdentityCodes.ForbiddenRole, $"None of this caller's roles holds '{permission}'.")
             : caller.Credential == CredentialKind.ApiKey && declaration.Purpose != Purposes.None && (caller.Scope & declaration.Purpose) == 0 ? (IdentityCodes.PurposeOutOfScope, "This API key is not scoped to this endpoint's purpose.")
-            : caller.ByCookie && !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method) && !(page ? await antiforgery.IsRequestValidAsync(context) : CsrfToken.Matches(caller.SessionToken!, context.Request.Headers[CsrfHeader].ToString())) ? (IdentityCodes.CsrfMissing, $"A browser session's changes carry the {CsrfHeader} header given at sign-in.")
+            : caller.ByCookie && !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method) && !(page ? await antiforgery.IsRequestValidAsync(context) : CsrfToken.Matches(caller.CookieSecret!, context.Request.Headers[CsrfHeader].ToString())) ? (IdentityCodes.CsrfMissing, $"A browser session's changes carry the {CsrfHeader} header given at sign-in.")
             : ((string?)null, (string?)null);
         if (refusal is not null)
         {

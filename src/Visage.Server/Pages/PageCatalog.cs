@@ -11,6 +11,7 @@ internal static class PageCatalog
     public static IReadOnlyList<PageLink> All { get; } =
     [
         new(PageRoutes.SignOut, "Sign out", Permissions.Self),
+        new(PageRoutes.Kiosk, "Kiosk check-in", Permissions.CheckIn),
     ];
 
     /// <summary>For each of <paramref name="roles"/>: what it allows, in plain words, with the page that does it where one exists.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc.ApplicationModels;
+using Visage.Gallery;
 using Visage.Server.Endpoints;
 
 namespace Visage.Server.Pages;
@@ -7,10 +8,11 @@ namespace Visage.Server.Pages;
 /// A page's declaration, as an API endpoint's beside its route: the permission it requires and the audit action it
 /// records. The access gate decides a page by the same matrix as the API.
 /// </summary>
+/// <param name="purpose">For a page that recognises faces: an API key scoped to other purposes is refused there.</param>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
-internal sealed class PagePermissionAttribute(string permission, string auditAction) : Attribute
+internal sealed class PagePermissionAttribute(string permission, string auditAction, Purposes purpose = Purposes.None) : Attribute
 {
-    public EndpointDeclaration Declaration { get; } = new(permission, auditAction, null);
+    public EndpointDeclaration Declaration { get; } = new(permission, auditAction, null, purpose);
 }
 
 /// <summary>A page anyone may open (signing in, redeeming a setup link); <paramref name="because"/> says why.</summary>

@@ -8,6 +8,8 @@ internal static class PageRoutes
     public const string SignOut = "/signout";
     public const string Setup = "/setup";
     public const string Denied = "/denied";
+    public const string Kiosk = "/kiosk";
+    public const string KioskPairing = "/kiosk/pair";
     public const string Assets = "/assets";
 
     /// <summary>The sign-in page, saying why the browser was sent there (a reason code, never free text).</summary>

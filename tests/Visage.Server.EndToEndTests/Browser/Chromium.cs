@@ -19,6 +19,9 @@ public sealed class Chromium : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // How long a check waits for the page to get there: a face check on two busy cores can take seconds. A wait, not
+        // a speed requirement (speed belongs in bench/).
+        Assertions.SetDefaultExpectTimeout(30_000);
         playwright = await Playwright.CreateAsync();
         Browser = await LaunchAsync(playwright, BaseArguments);
     }

@@ -9,6 +9,7 @@ using Visage.Server.Access;
 using Visage.Server.Endpoints;
 using Visage.Server.Identity;
 using Visage.Server.Pages;
+using Visage.Server.Tests.Identity;
 
 namespace Visage.Server.Tests.Pages;
 
@@ -50,6 +51,31 @@ public sealed partial class PageAccessTests : IAsyncLifetime
         var records = await server.AuditRecordsAsync();
         Assert.Contains(records, r => r.Action == "staff.sign-out" && r.Actor == userId && r.Outcome == AuditedOperation.Refused && r.Reason == IdentityCodes.CsrfMissing);
         Assert.Contains(records, r => r.Action == "staff.sign-out" && r.Actor == userId && r.Outcome == AuditedOperation.Success);
+    }
+
+    [Fact]
+    public async Task PairedKiosk_HoldsItsKeyInAnHttpOnlyCookie_AndItsApiCallsNeedThePagesCsrfToken()
+    {
+        var (_, key) = await server.Services.GetRequiredService<ApiKeys>().CreateAsync(new AuditActor("test-admin", Roles.Administrator), "lobby kiosk", [Roles.Kiosk], Visage.Gallery.Purposes.CheckIn, 30);
+        var cookies = new CookieContainer();
+        using var kiosk = server.Client(cookies);
+        var form = AntiforgeryField().Match(await kiosk.GetStringAsync(new Uri(PageRoutes.KioskPairing, UriKind.Relative))).Groups[1].Value;
+
+        using var paired = await kiosk.PostAsync(new Uri(PageRoutes.KioskPairing, UriKind.Relative), new FormUrlEncodedContent([new("__RequestVerificationToken", form), new("DeviceKey", key)]));
+        var page = await paired.Content.ReadAsStringAsync();
+        using var forged = await kiosk.PostAsync(new Uri("/api/v1/liveness/challenges", UriKind.Relative), null);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/v1/liveness/challenges", UriKind.Relative));
+        request.Headers.Add(AccessGate.CsrfHeader, KioskCsrf().Match(page).Groups[1].Value);
+        using var sent = await kiosk.SendAsync(request);
+
+        Assert.Equal(PageRoutes.Kiosk, paired.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.DoesNotContain(key, page, StringComparison.Ordinal);
+        var cookie = Assert.Single(cookies.GetAllCookies(), c => c.Name == CredentialResolver.KioskCookie);
+        Assert.True(cookie.HttpOnly && cookie.Secure);
+        Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
+        Assert.Equal(IdentityCodes.CsrfMissing, await SignInTests.ReasonAsync(forged));
+        Assert.Equal(HttpStatusCode.Created, sent.StatusCode);
+        Assert.Contains(await server.AuditRecordsAsync(), r => r.Action == Visage.Server.Pages.Kiosk.KioskPairingModel.Action && r.Outcome == AuditedOperation.Success && r.ActorRole == Roles.Kiosk);
     }
 
     [Fact]
@@ -122,6 +148,9 @@ public sealed partial class PageAccessTests : IAsyncLifetime
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
+
+    [GeneratedRegex("data-csrf=\"([^\"]+)\"")]
+    private static partial Regex KioskCsrf();
 
     [GeneratedRegex("(?:href|src)=\"(/assets/[^\"]+)\"")]
     private static partial Regex AssetReference();
