@@ -9,18 +9,8 @@ namespace Visage.Server.EndToEndTests.Pages;
 /// the API document and shows the operations, with no script or style refused and nothing fetched from another origin.
 /// </summary>
 [Collection(ChromiumCollection.Name)]
-public sealed class ApiReferencePageTests(Chromium chromium) : IAsyncLifetime
+public sealed class ApiReferencePageTests(Chromium chromium) : OwnServer
 {
-    private readonly DirectoryInfo root = Directory.CreateTempSubdirectory("visage-e2e-scalar-");
-    private ServerHarness server = null!;
-
-    public async Task InitializeAsync() => server = await ServerHarness.StartAsync(Path.Combine(root.FullName, "data"));
-
-    public async Task DisposeAsync()
-    {
-        await server.DisposeAsync();
-        root.Delete(recursive: true);
-    }
 
     [Fact]
     public async Task Scalar_ShowsTheOperations_WithNothingRefusedOrFetchedElsewhere()
@@ -38,13 +28,13 @@ public sealed class ApiReferencePageTests(Chromium chromium) : IAsyncLifetime
         };
         page.Request += (_, request) =>
         {
-            if (!request.Url.StartsWith(server.Address.GetLeftPart(UriPartial.Authority), StringComparison.Ordinal) && !request.Url.StartsWith("data:", StringComparison.Ordinal))
+            if (!request.Url.StartsWith(Server.Address.GetLeftPart(UriPartial.Authority), StringComparison.Ordinal) && !request.Url.StartsWith("data:", StringComparison.Ordinal))
             {
                 elsewhere.Add(request.Url);
             }
         };
 
-        await page.GotoAsync(new Uri(server.Address, "/scalar").ToString());
+        await page.GotoAsync(new Uri(Server.Address, "/scalar").ToString());
 
         // The document was read: its title, an operation, and every area in the sidebar (Recognition among them).
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Visage API" })).ToBeVisibleAsync();

@@ -14,30 +14,22 @@ namespace Visage.Server.EndToEndTests.Pages;
 /// sign-in with a plain message.
 /// </summary>
 [Collection(ChromiumCollection.Name)]
-public sealed class SignInPageTests(Chromium chromium) : IAsyncLifetime
+public sealed class SignInPageTests(Chromium chromium) : OwnServer
 {
-    private readonly DirectoryInfo root = Directory.CreateTempSubdirectory("visage-e2e-signin-");
     private readonly TestClock clock = new();
-    private ServerHarness server = null!;
 
-    public async Task InitializeAsync() => server = await ServerHarness.StartAsync(Path.Combine(root.FullName, "data"), time: clock);
-
-    public async Task DisposeAsync()
-    {
-        await server.DisposeAsync();
-        root.Delete(recursive: true);
-    }
+    internal override Task<ServerHarness> StartAsync() => ServerHarness.StartAsync(Path.Combine(Root.FullName, "data"), time: clock);
 
     [Fact]
     public async Task SignIn_WithPasswordAndCode_ShowsTheRolesHome_InAnHttpOnlyCookie_AndSignOutEndsIt()
     {
-        var (userId, secret) = await StaffInBrowser.NewAccountAsync(server, Roles.FrontDesk, Roles.Reviewer);
+        var (userId, secret) = await StaffInBrowser.NewAccountAsync(Server, Roles.FrontDesk, Roles.Reviewer);
         await using var context = await chromium.NewContextAsync();
         var page = await context.NewPageAsync();
-        await page.GotoAsync(new Uri(server.Address, "/signin").ToString());
+        await page.GotoAsync(new Uri(Server.Address, "/signin").ToString());
         await PageChecks.CheckAsync(page, "signin");
 
-        await StaffInBrowser.SignInAsync(page, server, userId, server.TotpNow(secret));
+        await StaffInBrowser.SignInAsync(page, Server, userId, Server.TotpNow(secret));
 
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("What you can do");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Front desk" })).ToBeVisibleAsync();
@@ -53,21 +45,21 @@ public sealed class SignInPageTests(Chromium chromium) : IAsyncLifetime
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("You have signed out.");
-        // The session is over on the server too: the old cookie, sent again, opens nothing.
+        // The session is over on the Server too: the old cookie, sent again, opens nothing.
         await context.AddCookiesAsync([new Cookie { Name = session.Name, Value = session.Value, Domain = session.Domain, Path = "/", Secure = true, HttpOnly = true, SameSite = SameSiteAttribute.Strict }]);
-        await page.GotoAsync(new Uri(server.Address, "/").ToString());
+        await page.GotoAsync(new Uri(Server.Address, "/").ToString());
         Assert.EndsWith("/signin?reason=" + IdentityCodes.SessionExpired, page.Url, StringComparison.Ordinal);
-        Assert.Contains(await server.AuditRecordsAsync(), r => r.Action == "staff.sign-out" && r.Actor == userId && r.Outcome == AuditedOperation.Success);
+        Assert.Contains(await Server.AuditRecordsAsync(), r => r.Action == "staff.sign-out" && r.Actor == userId && r.Outcome == AuditedOperation.Success);
     }
 
     [Fact]
     public async Task SignIn_WithAWrongCode_SaysSoPlainly_AndHoldsNoSession()
     {
-        var (userId, _) = await StaffInBrowser.NewAccountAsync(server, Roles.Clinician);
+        var (userId, _) = await StaffInBrowser.NewAccountAsync(Server, Roles.Clinician);
         await using var context = await chromium.NewContextAsync();
         var page = await context.NewPageAsync();
 
-        await StaffInBrowser.SignInAsync(page, server, userId, "000000");
+        await StaffInBrowser.SignInAsync(page, Server, userId, "000000");
 
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("The user id, password or code is wrong.");
         Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name == CredentialResolver.SessionCookie);
@@ -79,14 +71,14 @@ public sealed class SignInPageTests(Chromium chromium) : IAsyncLifetime
     [Fact]
     public async Task IdleSession_SendsTheOpenPageToSignIn_WithAPlainMessage()
     {
-        var (userId, secret) = await StaffInBrowser.NewAccountAsync(server, Roles.PrivacyOfficer);
+        var (userId, secret) = await StaffInBrowser.NewAccountAsync(Server, Roles.PrivacyOfficer);
         await using var context = await chromium.NewContextAsync();
         var page = await context.NewPageAsync();
         await page.Clock.InstallAsync();
-        await StaffInBrowser.SignInAsync(page, server, userId, server.TotpNow(secret));
+        await StaffInBrowser.SignInAsync(page, Server, userId, Server.TotpNow(secret));
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Privacy officer" })).ToBeVisibleAsync();
 
-        // Sixteen minutes pass with the page left open, on the server's clock and the page's.
+        // Sixteen minutes pass with the page left open, on the Server's clock and the page's.
         clock.Advance(TimeSpan.FromMinutes(16));
         await page.Clock.RunForAsync((long)TimeSpan.FromMinutes(16).TotalMilliseconds);
 

@@ -12,32 +12,31 @@ namespace Visage.Server.EndToEndTests.Pages.Kiosk;
 /// the desk, and the refusal is audited with its liveness reason.
 /// </summary>
 [Collection(ChromiumCollection.Name)]
-public sealed class KioskLivenessTests(Chromium chromium) : IAsyncLifetime
+public sealed class KioskLivenessTests(Chromium chromium) : OwnServer
 {
-    private readonly DirectoryInfo root = Directory.CreateTempSubdirectory("visage-e2e-kiosk-live-");
-    private ServerHarness server = null!;
     private string kioskKey = null!;
 
-    public async Task InitializeAsync() => (server, kioskKey) = await KioskSite.StartAsync(root, new Dictionary<string, string?>
+    internal override async Task<ServerHarness> StartAsync()
     {
-        ["Recognition:CheckInSearchAll"] = "true",
-        ["Recognition:CheckInSearchAllAccepts"] = "true",
-        ["Recognition:RequireActiveLiveness"] = "true",
-    }, enrol: false);
-
-    public async Task DisposeAsync()
-    {
-        await server.DisposeAsync();
-        root.Delete(recursive: true);
+        (var server, kioskKey) = await KioskSite.StartAsync(
+            Root,
+            new Dictionary<string, string?>
+            {
+                ["Recognition:CheckInSearchAll"] = "true",
+                ["Recognition:CheckInSearchAllAccepts"] = "true",
+                ["Recognition:RequireActiveLiveness"] = "true",
+            },
+            enrol: false);
+        return server;
     }
 
     [Fact]
     public async Task AStillPhoto_GetsTheTurnInstruction_CannotFollowIt_AndIsSentToTheDesk()
     {
-        await using var browser = await chromium.LaunchAsync(FakeCamera.Arguments(await FakeCamera.VideoOfAsync(Path.Combine(KioskSite.Faces, "img4.jpg"), root.FullName)));
+        await using var browser = await chromium.LaunchAsync(FakeCamera.Arguments(await FakeCamera.VideoOfAsync(Path.Combine(KioskSite.Faces, "img4.jpg"), Root.FullName)));
         await using var context = await Chromium.NewContextAsync(browser);
         var page = await context.NewPageAsync();
-        await KioskSite.PairAsync(page, server, kioskKey);
+        await KioskSite.PairAsync(page, Server, kioskKey);
         await page.GetByRole(AriaRole.Button, new() { Name = "Check in with my face" }).ClickAsync();
         await page.WaitForFunctionAsync("() => document.getElementById('preview').videoWidth > 0");
 
@@ -45,8 +44,8 @@ public sealed class KioskLivenessTests(Chromium chromium) : IAsyncLifetime
 
         await Assertions.Expect(page.Locator("#instruction")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^Turn your head slowly to your (left|right), now\\.$"));
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 }).Filter(new() { Visible = true })).ToHaveTextAsync("Please see the front desk");
-        var refused = Assert.Single(await server.AuditRecordsAsync(), r => r.Action == PatientCheckIn.Action && r.Outcome == AuditedOperation.Refused);
+        var refused = Assert.Single(await Server.AuditRecordsAsync(), r => r.Action == PatientCheckIn.Action && r.Outcome == AuditedOperation.Refused);
         Assert.StartsWith("liveness-", refused.Reason, StringComparison.Ordinal);
-        Assert.DoesNotContain(await server.AuditRecordsAsync(), r => r.Action == PatientCheckIn.Action && r.Outcome == AuditedOperation.Success);
+        Assert.DoesNotContain(await Server.AuditRecordsAsync(), r => r.Action == PatientCheckIn.Action && r.Outcome == AuditedOperation.Success);
     }
 }

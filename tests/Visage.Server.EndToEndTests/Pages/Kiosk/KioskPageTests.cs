@@ -17,35 +17,31 @@ namespace Visage.Server.EndToEndTests.Pages.Kiosk;
 /// is not a kiosk's pairs nothing, and a result clears itself for the next person.
 /// </summary>
 [Collection(ChromiumCollection.Name)]
-public sealed class KioskPageTests(Chromium chromium) : IAsyncLifetime
+public sealed class KioskPageTests(Chromium chromium) : OwnServer
 {
     private static readonly string Faces = KioskSite.Faces;
-    private readonly DirectoryInfo root = Directory.CreateTempSubdirectory("visage-e2e-kiosk-");
-    private ServerHarness server = null!;
     private string kioskKey = null!;
 
-    public async Task InitializeAsync() => (server, kioskKey) = await KioskSite.StartAsync(root, new Dictionary<string, string?>
+    internal override async Task<ServerHarness> StartAsync()
     {
-        // The kiosk has no appointment list: it searches everyone consented to check-in, and this site accepts such a match.
-        ["Recognition:CheckInSearchAll"] = "true",
-        ["Recognition:CheckInSearchAllAccepts"] = "true",
-    });
-
-    public async Task DisposeAsync()
-    {
-        await server.DisposeAsync();
-        root.Delete(recursive: true);
+        (var server, kioskKey) = await KioskSite.StartAsync(Root, new Dictionary<string, string?>
+        {
+            // The kiosk has no appointment list: it searches everyone consented to check-in, and this site accepts such a match.
+            ["Recognition:CheckInSearchAll"] = "true",
+            ["Recognition:CheckInSearchAllAccepts"] = "true",
+        });
+        return server;
     }
 
     [Fact]
     public async Task EnrolledPatient_IsCheckedIn_AndTheResultClearsItself()
     {
-        await using var browser = await chromium.LaunchAsync(FakeCamera.Arguments(await FakeCamera.VideoOfAsync(Path.Combine(Faces, "img4.jpg"), root.FullName)));
+        await using var browser = await chromium.LaunchAsync(FakeCamera.Arguments(await FakeCamera.VideoOfAsync(Path.Combine(Faces, "img4.jpg"), Root.FullName)));
         await using var context = await Chromium.NewContextAsync(browser);
         var page = await context.NewPageAsync();
         await page.Clock.InstallAsync();
 
-        await KioskSite.PairAsync(page, server, kioskKey);
+        await KioskSite.PairAsync(page, Server, kioskKey);
         await PageChecks.CheckAsync(page, "kiosk-start");
         await page.GetByRole(AriaRole.Button, new() { Name = "Check in with my face" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Look at the camera" })).ToBeVisibleAsync();
@@ -57,7 +53,7 @@ public sealed class KioskPageTests(Chromium chromium) : IAsyncLifetime
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 }).Filter(new() { Visible = true })).ToHaveTextAsync("You\u2019re checked in");
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Check in at the desk instead" })).ToBeVisibleAsync();
         await PageChecks.CheckAsync(page, "kiosk-checked-in");
-        Assert.Contains(await server.AuditRecordsAsync(), r => r.Action == PatientCheckIn.Action && r.Outcome == AuditedOperation.Success && r.ActorRole == Roles.Kiosk && r.Actor.StartsWith("apikey-", StringComparison.Ordinal));
+        Assert.Contains(await Server.AuditRecordsAsync(), r => r.Action == PatientCheckIn.Action && r.Outcome == AuditedOperation.Success && r.ActorRole == Roles.Kiosk && r.Actor.StartsWith("apikey-", StringComparison.Ordinal));
 
         await page.Clock.RunForAsync((KioskModel.ClearAfterSeconds + 1) * 1000);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Welcome. Check in here" })).ToBeVisibleAsync();
@@ -68,10 +64,10 @@ public sealed class KioskPageTests(Chromium chromium) : IAsyncLifetime
     [Fact]
     public async Task AnotherPersonsFace_IsSentToTheDesk_AndTheDeskChoiceWorksFromTheStart()
     {
-        await using var browser = await chromium.LaunchAsync(FakeCamera.Arguments(await FakeCamera.VideoOfAsync(Path.Combine(Faces, "img13.jpg"), root.FullName)));
+        await using var browser = await chromium.LaunchAsync(FakeCamera.Arguments(await FakeCamera.VideoOfAsync(Path.Combine(Faces, "img13.jpg"), Root.FullName)));
         await using var context = await Chromium.NewContextAsync(browser);
         var page = await context.NewPageAsync();
-        await KioskSite.PairAsync(page, server, kioskKey);
+        await KioskSite.PairAsync(page, Server, kioskKey);
 
         // Keyboard only: from the top of the page, the skip link, the home link, then the start button.
         await page.Keyboard.PressAsync("Tab");
@@ -86,7 +82,7 @@ public sealed class KioskPageTests(Chromium chromium) : IAsyncLifetime
         await Assertions.Expect(heading).ToHaveTextAsync("Please see the front desk");
         await PageChecks.CheckAsync(page, "kiosk-see-desk");
         // The check-in ran and was audited as the kiosk's: no match, so the desk.
-        var checkIn = Assert.Single(await server.AuditRecordsAsync(), r => r.Action == PatientCheckIn.Action && r.Outcome == AuditedOperation.Success);
+        var checkIn = Assert.Single(await Server.AuditRecordsAsync(), r => r.Action == PatientCheckIn.Action && r.Outcome == AuditedOperation.Success);
         Assert.StartsWith("see-desk", checkIn.Reason, StringComparison.Ordinal);
         Assert.Equal(Roles.Kiosk, checkIn.ActorRole);
 
@@ -102,18 +98,18 @@ public sealed class KioskPageTests(Chromium chromium) : IAsyncLifetime
         await using var context = await chromium.NewContextAsync();
         var page = await context.NewPageAsync();
 
-        await page.GotoAsync(new Uri(server.Address, "/kiosk/pair").ToString());
+        await page.GotoAsync(new Uri(Server.Address, "/kiosk/pair").ToString());
         await page.GetByLabel("Kiosk key").FillAsync(integration);
         await page.GetByRole(AriaRole.Button, new() { Name = "Pair this kiosk" }).ClickAsync();
 
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("This key is not a kiosk's key; make one with the kiosk role.");
         Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name == CredentialResolver.KioskCookie);
-        Assert.Contains(await server.AuditRecordsAsync(), r => r.Action == KioskPairingModel.Action && r.Outcome == AuditedOperation.Refused && r.Reason == IdentityCodes.ForbiddenRole);
+        Assert.Contains(await Server.AuditRecordsAsync(), r => r.Action == KioskPairingModel.Action && r.Outcome == AuditedOperation.Refused && r.Reason == IdentityCodes.ForbiddenRole);
         await PageChecks.CheckAsync(page, "kiosk-pair-refused");
-        await page.GotoAsync(new Uri(server.Address, "/kiosk").ToString());
+        await page.GotoAsync(new Uri(Server.Address, "/kiosk").ToString());
         Assert.EndsWith("/signin?reason=" + IdentityCodes.Unauthenticated, page.Url, StringComparison.Ordinal);
     }
 
     private T Get<T>()
-        where T : notnull => server.Services.GetRequiredService<T>();
+        where T : notnull => Server.Services.GetRequiredService<T>();
 }
