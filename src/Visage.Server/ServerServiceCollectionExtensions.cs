@@ -20,6 +20,7 @@ using Visage.Server.Consent;
 using Visage.Server.Endpoints;
 using Visage.Server.Identity;
 using Visage.Server.Oversight;
+using Visage.Server.Pages;
 using Visage.Server.People;
 using Visage.Server.Recognition;
 using Visage.Server.Health;
@@ -72,6 +73,7 @@ public static class ServerServiceCollectionExtensions
         services.TryAddSingleton<StaffAccounts>();
         services.TryAddSingleton<ApiKeys>();
         services.TryAddSingleton<RoleElevations>();
+        services.AddVisagePages();
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -95,6 +97,7 @@ public static class ServerServiceCollectionExtensions
         app.UseStatusCodePages();
         app.UseHsts();
         app.UseMiddleware<SecurityHeaders>();
+        app.UseVisagePageAssets();
         // Behind a reverse proxy on this host (plain HTTP on the loopback port), the client's address is the one the proxy
         // forwards, so rate limits and the audit's address hash stay per client; the header is trusted from loopback only.
         app.UseWhen(
@@ -106,7 +109,7 @@ public static class ServerServiceCollectionExtensions
         return app;
     }
 
-    /// <summary>Every Visage endpoint: the health probes and the API under <c>/api/v1</c>.</summary>
+    /// <summary>Every Visage endpoint: the health probes, the API under <c>/api/v1</c> and the web pages.</summary>
     public static IEndpointRouteBuilder MapVisageEndpoints(this IEndpointRouteBuilder routes)
     {
         ArgumentNullException.ThrowIfNull(routes);
@@ -116,6 +119,7 @@ public static class ServerServiceCollectionExtensions
         routes.MapRecognitionEndpoints();
         routes.MapOversightEndpoints();
         routes.MapApiDocument();
+        routes.MapVisagePages();
         return routes;
     }
 

@@ -45,6 +45,9 @@ public sealed partial class ServeCommandTests : IDisposable
             Assert.Fail(string.Join('\n', printed) + await error);
         }
 
+        // The browser's way in comes first: the set-up page, with the token in the fragment (never sent to the server).
+        Assert.Contains($"  {address}setup#{setupToken}", printed);
+
         using (var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, certificate, _, _) => certificate is not null && Convert.ToHexStringLower(SHA256.HashData(certificate.RawData)) == fingerprint })
         using (var client = new HttpClient(handler) { BaseAddress = address })
         {

@@ -110,6 +110,9 @@ internal sealed class ServerHarness : IAsyncDisposable
 
     public IServiceProvider Services => app.Services;
 
+    /// <summary>The first administrator's one-time set-up path (<c>/setup#token</c>), as <c>visage serve</c> prints it; null once set up.</summary>
+    public Task<string?> FirstRunSetupPathAsync() => app.FirstRunSetupPathAsync();
+
     /// <summary>
     /// A new staff account holding <paramref name="roles"/>, set up through a setup link and signed in over HTTPS with a
     /// TOTP code: a client carrying its session as a bearer token.
@@ -148,6 +151,25 @@ internal sealed class ServerHarness : IAsyncDisposable
 
     /// <summary>The current TOTP code by the server's clock (which a test may have moved on).</summary>
     public string TotpNow(string base32Secret) => Totp(base32Secret, app.Services.GetRequiredService<TimeProvider>().GetUtcNow());
+
+    /// <summary>Every record in the server's audit log, oldest first.</summary>
+    public async Task<List<AuditRecord>> AuditRecordsAsync()
+    {
+        var queries = new AuditQueries((await app.Services.GetRequiredService<ProtectedStoreLifetime>().OpenAsync()).Database);
+        var records = new List<AuditRecord>();
+        long after = 0;
+        while (true)
+        {
+            var page = await queries.ByTimeRangeAsync(DateTimeOffset.UnixEpoch, DateTimeOffset.UtcNow.AddDays(1), after, AuditQueries.MaxPageSize);
+            records.AddRange(page.Records);
+            if (page.NextAfter is not { } next)
+            {
+                return records;
+            }
+
+            after = next;
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

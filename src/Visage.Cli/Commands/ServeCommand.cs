@@ -49,10 +49,12 @@ internal static class ServeCommand
                 var origin = addresses.FirstOrDefault(a => a.StartsWith("https://", StringComparison.Ordinal))?.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal) ?? string.Empty;
                 var token = setup[(setup.IndexOf('#', StringComparison.Ordinal) + 1)..];
                 // Plain console output: the token and the command must never be wrapped.
-                await Console.Out.WriteLineAsync("First run: no administrator has an account yet. Set one up with this one-time token (valid 24 h; each start prints a new one and voids the last, until set-up is done):");
+                await Console.Out.WriteLineAsync("First run: no administrator has an account yet. Open this one-time link in a browser to set one up (valid 24 h; each start prints a new one and voids the last, until set-up is done):");
+                await Console.Out.WriteLineAsync($"  {origin}{setup}");
+                await Console.Out.WriteLineAsync("or use its token with the API:");
                 await Console.Out.WriteLineAsync($"  {token}");
                 await Console.Out.WriteLineAsync($"  curl -sk {origin}/api/v1/setup -H 'content-type: application/json' -d '{{\"token\":\"{token}\",\"userId\":\"your.id\",\"password\":\"a long passphrase\"}}'");
-                await Console.Out.WriteLineAsync("The answer holds the TOTP seed for an authenticator app and ten recovery codes (shown once); then sign in at POST /api/v1/session. API reference: /scalar");
+                await Console.Out.WriteLineAsync("The answer holds the TOTP seed for an authenticator app and ten recovery codes (shown once); then sign in at /signin (or POST /api/v1/session). API reference: /scalar");
                 await Console.Out.FlushAsync(cancellationToken);
             }
 

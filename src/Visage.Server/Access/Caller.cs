@@ -16,9 +16,11 @@ public enum CredentialKind
 
 /// <summary>
 /// Who is calling, resolved once per request from its credential: the id the audit log records, every role held now
-/// (account roles and unexpired elevations), and for an API key the purposes it is scoped to.
+/// (account roles and unexpired elevations), and for an API key the purposes it is scoped to. A credential a browser
+/// holds in its HttpOnly cookie (a staff session, or a paired kiosk's key) is <see cref="CookieSecret"/>: the CSRF
+/// token its changes carry derives from it.
 /// </summary>
-public sealed record Caller(string Id, CredentialKind Credential, IReadOnlyList<string> Roles, Purposes Scope, bool ByCookie, string? SessionToken);
+public sealed record Caller(string Id, CredentialKind Credential, IReadOnlyList<string> Roles, Purposes Scope, bool ByCookie, string? SessionToken, string? CookieSecret = null);
 
 /// <summary>The request's caller and the actor the access gate chose for the endpoint (the role that grants it).</summary>
 public static class CallerContext

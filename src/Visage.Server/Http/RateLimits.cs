@@ -26,6 +26,12 @@ internal static class RateLimits
 
     public static RateLimitPartition<string> SignIns(HttpContext context)
     {
+        if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+        {
+            // Opening the sign-in or set-up page tries nothing; only what is posted counts.
+            return RateLimitPartition.GetNoLimiter("sign-in-page");
+        }
+
         var options = context.RequestServices.GetRequiredService<IOptions<ServerOptions>>().Value;
         return RateLimitPartition.GetFixedWindowLimiter("sign-in:" + context.Connection.RemoteIpAddress, _ => Window(options.SignInsPerMinute));
     }

@@ -75,8 +75,7 @@ internal static class IdentityApi
             return TypedResults.Ok(new SignedIn(account.UserId, account.Roles, token, null, idle));
         }
 
-        // The browser's copy: HttpOnly (no script reads it), Secure and SameSite=Strict; the __Host- prefix pins it to this origin.
-        context.Response.Cookies.Append(CredentialResolver.SessionCookie, token, new CookieOptions { HttpOnly = true, Secure = true, SameSite = SameSiteMode.Strict, Path = "/", IsEssential = true });
+        BrowserSession.Start(context.Response, token);
         return TypedResults.Ok(new SignedIn(account.UserId, account.Roles, null, CsrfToken.For(token), idle));
     }
 
@@ -88,14 +87,7 @@ internal static class IdentityApi
 
     internal static async Task<NoContent> SignOutAsync(HttpContext context, StaffSessions sessions, AuditLog log, CancellationToken cancellationToken)
     {
-        var caller = context.Caller()!;
-        if (caller.SessionToken is not null)
-        {
-            await sessions.EndAsync(caller.SessionToken, cancellationToken);
-        }
-
-        await AuditedOperation.RecordDoneAsync(log, context.Actor(), "staff.sign-out", Purposes.Operations, caller.SessionToken is null ? "an API key has no session" : "session ended");
-        context.Response.Cookies.Delete(CredentialResolver.SessionCookie, new CookieOptions { Secure = true, Path = "/" });
+        await BrowserSession.SignOutAsync(context, sessions, log, cancellationToken);
         return TypedResults.NoContent();
     }
 
@@ -169,7 +161,7 @@ internal static class IdentityApi
     }
 
     /// <summary>The page that redeems a setup token: the token rides in the fragment, which browsers never send to a server or write to its logs.</summary>
-    public static string SetupPath(string token) => "/setup#" + token;
+    public static string SetupPath(string token) => Pages.PageRoutes.Setup + "#" + token;
 }
 
 /// <summary>Who holds what, granted by whom, last used: the periodic entitlement review.</summary>

@@ -8,6 +8,7 @@ using Visage.Gallery;
 using Visage.Server.Access;
 using Visage.Server.Endpoints;
 using Visage.Server.Identity;
+using Visage.Server.Pages;
 using Visage.Server.Tests.Identity;
 
 namespace Visage.Server.Tests.Access;
@@ -16,6 +17,7 @@ namespace Visage.Server.Tests.Access;
 /// The whole authorization matrix, walked from the endpoint data source (so a new endpoint cannot escape it): every
 /// declared endpoint × every role over real HTTPS is either let through (whatever the handler then says about the
 /// empty request) or refused 403 forbidden-role, exactly as <see cref="RolePermissions"/> says; and 401 without credentials.
+/// Pages walk the same matrix: a refused page sends the browser to the refusal page, and without credentials to sign-in.
 /// </summary>
 public sealed class AuthorizationMatrixTests : IAsyncLifetime
 {
@@ -42,10 +44,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             foreach (var (endpoint, declaration) in endpoints)
             {
                 using var response = await SendAsync(client, endpoint);
-                var reason = await ReasonOrNullAsync(response);
+                var (refusedByGate, reason) = await GateOutcomeAsync(response, endpoint);
                 var allowed = RolePermissions.Grants(role, declaration.Permission!);
-                var refusedByGate = response.StatusCode == HttpStatusCode.Unauthorized
-                    || (response.StatusCode == HttpStatusCode.Forbidden && reason is IdentityCodes.ForbiddenRole or IdentityCodes.PurposeOutOfScope or IdentityCodes.CsrfMissing);
                 if (allowed == refusedByGate || (!allowed && reason != IdentityCodes.ForbiddenRole))
                 {
                     failures.Add($"{role} {Describe(endpoint)}: expected {(allowed ? "allowed" : "403 forbidden-role")}, got {(int)response.StatusCode} {reason}");
@@ -67,12 +67,12 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         {
             using var none = await SendAsync(anonymous, endpoint);
             using var unknown = await SendAsync(forged, endpoint);
-            if (none.StatusCode != HttpStatusCode.Unauthorized || await ReasonOrNullAsync(none) != IdentityCodes.Unauthenticated)
+            if (!IsSignInAnswer(none, endpoint, IdentityCodes.Unauthenticated) || await GateOutcomeAsync(none, endpoint) != (true, IdentityCodes.Unauthenticated))
             {
                 failures.Add($"anonymous {Describe(endpoint)}: {(int)none.StatusCode}");
             }
 
-            if (unknown.StatusCode != HttpStatusCode.Unauthorized || await ReasonOrNullAsync(unknown) != IdentityCodes.UnknownCredential)
+            if (!IsSignInAnswer(unknown, endpoint, IdentityCodes.UnknownCredential) || await GateOutcomeAsync(unknown, endpoint) != (true, IdentityCodes.UnknownCredential))
             {
                 failures.Add($"unknown token {Describe(endpoint)}: {(int)unknown.StatusCode}");
             }
@@ -127,7 +127,35 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         return await client.SendAsync(request);
     }
 
-    private static string Method(RouteEndpoint endpoint) => endpoint.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Single();
+    /// <summary>A page (any method; its handlers choose) is opened with GET, as a browser would.</summary>
+    private static string Method(RouteEndpoint endpoint) => endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods.Single() ?? "GET";
+
+    private static bool IsPage(RouteEndpoint endpoint) => endpoint.Metadata.GetMetadata<BrowserPage>() is not null;
+
+    /// <summary>
+    /// Whether the access gate refused, and its reason: for the API a 401, or a 403 with a gate's reason code; for a page,
+    /// the redirect to the sign-in or refusal page (the client follows it), whose query names the reason.
+    /// </summary>
+    private static async Task<(bool Refused, string? Reason)> GateOutcomeAsync(HttpResponseMessage response, RouteEndpoint endpoint)
+    {
+        if (IsPage(endpoint))
+        {
+            var landed = response.RequestMessage!.RequestUri!;
+            var reason = System.Web.HttpUtility.ParseQueryString(landed.Query)["reason"];
+            return landed.AbsolutePath is PageRoutes.SignIn or PageRoutes.Denied ? (true, reason) : (false, null);
+        }
+
+        var code = await ReasonOrNullAsync(response);
+        return response.StatusCode == HttpStatusCode.Unauthorized || (response.StatusCode == HttpStatusCode.Forbidden && code is IdentityCodes.ForbiddenRole or IdentityCodes.PurposeOutOfScope or IdentityCodes.CsrfMissing)
+            ? (true, code)
+            : (false, code);
+    }
+
+    /// <summary>Without a credential the API answers 401, and a page sends the browser to sign in.</summary>
+    private static bool IsSignInAnswer(HttpResponseMessage response, RouteEndpoint endpoint, string reason) =>
+        IsPage(endpoint)
+            ? response.RequestMessage!.RequestUri!.PathAndQuery == PageRoutes.SignInBecause(reason) && response.StatusCode == HttpStatusCode.OK
+            : response.StatusCode == HttpStatusCode.Unauthorized;
 
     private static string Describe(RouteEndpoint endpoint) => $"{Method(endpoint)} {endpoint.RoutePattern.RawText}";
 

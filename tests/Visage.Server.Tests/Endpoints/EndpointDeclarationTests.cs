@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Visage.Server.Endpoints;
+using Visage.Server.Pages;
 
 namespace Visage.Server.Tests.Endpoints;
 
@@ -37,11 +38,11 @@ public sealed class EndpointDeclarationTests : IDisposable
         Assert.NotEmpty(endpoints);
         Assert.All(endpoints, e => Assert.NotNull(e.Metadata.GetMetadata<EndpointDeclaration>()));
         // Anonymous by design: the probes, signing in and redeeming a setup link (whose token is the credential), and the
-        // API's description (document and reference page); nothing else.
+        // API's description (document and reference page), and the pages for the first two, for pairing a kiosk (its key is the credential) and for a refusal; nothing else.
         Assert.All(
-            endpoints.Where(e => e.Metadata.GetMetadata<EndpointDeclaration>()!.IsAnonymous).Select(e => ((RouteEndpoint)e).RoutePattern.RawText!),
+            endpoints.Where(e => e.Metadata.GetMetadata<EndpointDeclaration>()!.IsAnonymous).Select(e => "/" + ((RouteEndpoint)e).RoutePattern.RawText!.TrimStart('/')),
             route => Assert.True(
-                route is "/api/v1/session" or "/api/v1/setup" || route.StartsWith("/health/", StringComparison.Ordinal) || route.StartsWith("/openapi/", StringComparison.Ordinal) || route.StartsWith("/scalar", StringComparison.Ordinal),
+                route is "/api/v1/session" or "/api/v1/setup" or PageRoutes.SignIn or PageRoutes.Setup or PageRoutes.Denied or PageRoutes.KioskPairing || route.StartsWith("/health/", StringComparison.Ordinal) || route.StartsWith("/openapi/", StringComparison.Ordinal) || route.StartsWith("/scalar", StringComparison.Ordinal),
                 route));
     }
 }

@@ -49,7 +49,7 @@ public sealed class IdentityAuditTests : IDisposable
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, disable.StatusCode);
 
-        var records = await RecordsAsync(server);
+        var records = await server.AuditRecordsAsync();
         void Has(string action, string outcome, string actor, string role, string? reasonStart = null) => Assert.Contains(
             records,
             r => r.Action == action && r.Outcome == outcome && r.Actor == actor && r.ActorRole == role && (reasonStart is null || (r.Reason ?? string.Empty).StartsWith(reasonStart, StringComparison.Ordinal)));
@@ -73,23 +73,5 @@ public sealed class IdentityAuditTests : IDisposable
         Assert.DoesNotContain(session, text, StringComparison.Ordinal);
         Assert.DoesNotContain(created.Token, text, StringComparison.Ordinal);
         Assert.DoesNotContain(seed, text, StringComparison.Ordinal);
-    }
-
-    private static async Task<List<AuditRecord>> RecordsAsync(ServerHarness server)
-    {
-        var queries = new AuditQueries((await server.Services.GetRequiredService<ProtectedStoreLifetime>().OpenAsync()).Database);
-        var records = new List<AuditRecord>();
-        long after = 0;
-        while (true)
-        {
-            var page = await queries.ByTimeRangeAsync(DateTimeOffset.UnixEpoch, DateTimeOffset.UtcNow.AddDays(1), after, AuditQueries.MaxPageSize);
-            records.AddRange(page.Records);
-            if (page.NextAfter is not { } next)
-            {
-                return records;
-            }
-
-            after = next;
-        }
     }
 }

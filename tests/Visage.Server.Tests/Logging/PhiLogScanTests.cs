@@ -116,7 +116,7 @@ public sealed class PhiLogScanTests : IDisposable
         foreach (var endpoint in server.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
         {
             var declaration = endpoint.Metadata.GetMetadata<EndpointDeclaration>()!;
-            var method = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Single();
+            var method = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods.Single();
             if (method is not ("POST" or "PUT" or "PATCH" or "DELETE") || !endpoint.RoutePattern.RawText!.StartsWith("/api/", StringComparison.Ordinal))
             {
                 continue;

@@ -1,0 +1,20 @@
+namespace Visage.Server.Pages;
+
+/// <summary>The pages' paths: fixed, lower case, and never carrying anything about a person.</summary>
+internal static class PageRoutes
+{
+    public const string Home = "/";
+    public const string SignIn = "/signin";
+    public const string SignOut = "/signout";
+    public const string Setup = "/setup";
+    public const string Denied = "/denied";
+    public const string Kiosk = "/kiosk";
+    public const string KioskPairing = "/kiosk/pair";
+    public const string Assets = "/assets";
+
+    /// <summary>The sign-in page, saying why the browser was sent there (a reason code, never free text).</summary>
+    public static string SignInBecause(string reason) => SignIn + "?reason=" + Uri.EscapeDataString(reason);
+
+    /// <summary>The refusal page, saying why (a reason code).</summary>
+    public static string DeniedBecause(string reason) => Denied + "?reason=" + Uri.EscapeDataString(reason);
+}
