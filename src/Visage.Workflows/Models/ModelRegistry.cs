@@ -118,7 +118,7 @@ public sealed class ModelRegistry(
     public async Task<ModelDecision> RollbackAsync(AuditActor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var actives = ActiveSequence(await HistoryAsync(cancellationToken));
+        var actives = ActiveSequence([.. (await HistoryAsync(cancellationToken)).Select(d => (d.Model, d.Decision))]);
         var previous = await RefusalAudit.CheckAsync(log, actor, RollbackAction, Purposes.Operations, null, actives.Count > 0 ? actives[^1] : null, () =>
             actives.Count >= 2
                 ? Task.FromResult(actives[^2])
@@ -149,8 +149,22 @@ public sealed class ModelRegistry(
     }
 
     /// <summary>The model approved for use now, or null before any promotion.</summary>
-    public async Task<string?> ActiveAsync(CancellationToken cancellationToken = default) =>
-        ActiveSequence(await HistoryAsync(cancellationToken)) is { Count: > 0 } actives ? actives[^1] : null;
+    /// <remarks>Read on every capture (<see cref="ModelApproval"/>): only the model and decision columns, not the gates.</remarks>
+    public async Task<string?> ActiveAsync(CancellationToken cancellationToken = default)
+    {
+        var opened = await store.OpenAsync(cancellationToken);
+        await using var connection = await opened.Database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT model, decision FROM model_decisions ORDER BY seq;";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var steps = new List<(string Model, string Decision)>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            steps.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return ActiveSequence(steps) is { Count: > 0 } actives ? actives[^1] : null;
+    }
 
     /// <summary>Every decision, oldest first.</summary>
     public async Task<IReadOnlyList<ModelDecision>> HistoryAsync(CancellationToken cancellationToken = default)
@@ -178,18 +192,18 @@ public sealed class ModelRegistry(
     }
 
     /// <summary>The models made active, in order, a rollback undoing the promotion it returns from.</summary>
-    private static List<string> ActiveSequence(IReadOnlyList<ModelDecision> history)
+    private static List<string> ActiveSequence(IReadOnlyList<(string Model, string Decision)> history)
     {
         var actives = new List<string>();
-        foreach (var decision in history)
+        foreach (var (model, decision) in history)
         {
-            if (decision.Decision == "rollback" && actives.Count > 0)
+            if (decision == "rollback" && actives.Count > 0)
             {
                 actives.RemoveAt(actives.Count - 1);
             }
-            else if (decision.Decision == "promote")
+            else if (decision == "promote")
             {
-                actives.Add(decision.Model);
+                actives.Add(model);
             }
         }
 
