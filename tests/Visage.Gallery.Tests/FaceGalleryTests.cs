@@ -124,11 +124,16 @@ public sealed class FaceGalleryTests
         var probes = stable.Take(50).Select(e => (e.SubjectId, Probe: faces.WithCosine(e.Vector.ToArray(), 0.7))).ToArray();
         var churn = Enumerate(faces, subjects: 300, templatesPerSubject: 2);
         var failures = 0;
-        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        var searches = 0;
+        using var stop = new CancellationTokenSource();
+        // A fixed number of churn rounds, not a time budget: on a loaded machine a timed loop may do too few to matter.
+        const int Rounds = 20;
+        using var searching = new CountdownEvent(2);
 
         void SearchUntilStopped()
         {
             var i = 0;
+            var signalled = false;
             while (!stop.IsCancellationRequested)
             {
                 var (subject, probe) = probes[i++ % probes.Length];
@@ -137,26 +142,35 @@ public sealed class FaceGalleryTests
                 {
                     Interlocked.Increment(ref failures);
                 }
+
+                Interlocked.Increment(ref searches);
+                if (!signalled)
+                {
+                    searching.Signal();
+                    signalled = true;
+                }
             }
         }
 
         // Dedicated threads: pool threads may be busy with other test classes running in parallel.
         var readers = Enumerable.Range(0, 2).Select(_ => Task.Factory.StartNew(SearchUntilStopped, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
-        var rounds = 0;
-        while (!stop.IsCancellationRequested)
+        searching.Wait(TimeSpan.FromMinutes(1));
+        var searchesBefore = Volatile.Read(ref searches);
+        for (var round = 0; round < Rounds; round++)
         {
             gallery.AddRange(churn);
             foreach (var subject in churn.Select(e => e.SubjectId).Distinct())
             {
                 gallery.RemoveSubject(subject);
             }
-
-            rounds++;
         }
 
+        var searchesDuring = Volatile.Read(ref searches) - searchesBefore;
+        await stop.CancelAsync();
         await Task.WhenAll(readers);
         Assert.Equal(0, failures);
-        Assert.True(rounds > 1);
+        Assert.True(searchesBefore >= 2, "both readers searched before the churn began");
+        Assert.True(searchesDuring > 0, "searches ran while templates were added and removed");
         Assert.Equal(2000, gallery.Count);
     }
 
