@@ -25,10 +25,7 @@ public sealed class ConsentPageTests(Chromium chromium) : OwnServer
     [Fact]
     public async Task Clerk_RegistersConsentsCopiesEnrolsAndWithdraws_AllThroughThePages()
     {
-        var services = Server.Services;
-        var officer = new AuditActor("po-arrange", Roles.PrivacyOfficer);
-        await services.GetRequiredService<PurposeRegistry>().ApproveAsync(officer, Purposes.CheckIn, "DPIA-2026-04 approved by the privacy committee");
-        var notice = await services.GetRequiredService<ConsentNotices>().AddAsync(officer, NoticeText, "en");
+        var notice = await ArrangeAsync();
         var (clerk, secret) = await StaffInBrowser.NewAccountAsync(Server, Roles.FrontDesk);
         await using var context = await chromium.NewContextAsync();
         var page = await context.NewPageAsync();
@@ -103,5 +100,36 @@ public sealed class ConsentPageTests(Chromium chromium) : OwnServer
         Assert.Contains(records, r => r.Action == "consent.withdraw" && r.Outcome == AuditedOperation.Success && r.Subject == patient);
         Assert.NotEqual(Guid.Empty, certificate);
         Assert.DoesNotContain(urls, u => u.Contains(mrn, StringComparison.Ordinal) || u.Contains(patient!, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task Clerk_EnrolsWithTheCamera_ThePhotoTakenGoesWithTheForm()
+    {
+        await ArrangeAsync();
+        var (clerk, secret) = await StaffInBrowser.NewAccountAsync(Server, Roles.FrontDesk);
+        await using var browser = await chromium.LaunchAsync(FakeCamera.Arguments(await FakeCamera.VideoOfAsync(Path.Combine(KioskSite.Faces, "img1.jpg"), Root.FullName)));
+        await using var context = await Chromium.NewContextAsync(browser);
+        var page = await context.NewPageAsync();
+        await StaffInBrowser.SignInAsync(page, Server, clerk, Server.TotpNow(secret));
+        await ClerkInBrowser.RegisterAsync(page, Server, "MRN" + Random.Shared.Next(100000, 999999).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await ClerkInBrowser.GrantConsentAsync(page, ClerkInBrowser.CheckInPurpose);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Enrol the patient's face" }).ClickAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use the camera instead" }).ClickAsync();
+        await page.WaitForFunctionAsync("() => document.getElementById('preview').videoWidth > 0");
+        await PageChecks.CheckAsync(page, "enrol-camera");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Take photo" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("Photo taken.")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Check and enrol" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Enrolled: 1 template stored. The photos themselves are not kept.");
+    }
+
+    /// <summary>What the privacy office does before the desk can ask anyone: check-in approved and a notice published.</summary>
+    private async Task<ConsentNotice> ArrangeAsync()
+    {
+        var officer = new AuditActor("po-arrange", Roles.PrivacyOfficer);
+        await Server.Services.GetRequiredService<PurposeRegistry>().ApproveAsync(officer, Purposes.CheckIn, "DPIA-2026-04 approved by the privacy committee");
+        return await Server.Services.GetRequiredService<ConsentNotices>().AddAsync(officer, NoticeText, "en");
     }
 }
