@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using Visage.Audit;
 using Visage.Server.Access;
 using Visage.Server.Consent;
-using Visage.Server.People;
+using Visage.Server.Pages.Patients;
 using Visage.Workflows.Consent;
 using Visage.Workflows.People;
 using Visage.Workflows.PurposeApprovals;
@@ -72,15 +72,14 @@ internal sealed class ConsentModel(
 
     public Task OnPostFindAsync(CancellationToken cancellationToken) => RefusedAsMessageAsync(async () =>
     {
-        var found = (await PeopleApi.FindAsync(new FindSubjectRequest(Mrn), people, HttpContext, cancellationToken)).Value!;
+        SubjectId = await PatientByMrn.FindAsync(Mrn, people, HttpContext, cancellationToken);
         Mrn = null;
-        if (found.Matches.Count == 0)
+        if (SubjectId is null)
         {
-            Error = "No patient has this MRN. Check it, or register the patient first.";
+            Error = PatientByMrn.NotFound;
             return;
         }
 
-        SubjectId = found.Matches[0].Id;
         await OpenAsync(cancellationToken);
     }, reopen: false, cancellationToken);
 

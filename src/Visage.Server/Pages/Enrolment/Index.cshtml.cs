@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Visage.Audit;
 using Visage.Server.Access;
-using Visage.Server.People;
+using Visage.Server.Pages.Patients;
 using Visage.Server.Recognition;
 using Visage.Workflows.Enrolment;
 using Visage.Workflows.People;
@@ -39,10 +39,9 @@ internal sealed class EnrolmentModel(PersonRegistry people, FaceEnrolment enrolm
     {
         try
         {
-            var found = (await PeopleApi.FindAsync(new FindSubjectRequest(Mrn), people, HttpContext, cancellationToken)).Value!;
+            SubjectId = await PatientByMrn.FindAsync(Mrn, people, HttpContext, cancellationToken);
             Mrn = null;
-            SubjectId = found.Matches.Count == 1 ? found.Matches[0].Id : null;
-            Error = SubjectId is null ? "No patient has this MRN. Check it, or register the patient first." : null;
+            Error = SubjectId is null ? PatientByMrn.NotFound : null;
         }
         catch (WorkflowRefusedException refused)
         {
