@@ -12,6 +12,9 @@ internal static class PageCatalog
     [
         new(PageRoutes.SignOut, "Sign out", Permissions.Self),
         new(PageRoutes.Kiosk, "Kiosk check-in", Permissions.CheckIn),
+        new(PageRoutes.PatientRegistration, "Register a patient", Permissions.SubjectsRegister),
+        new(PageRoutes.Consent, "Consent", Permissions.ConsentRecord),
+        new(PageRoutes.Enrolment, "Enrol a face", Permissions.Enrol),
     ];
 
     /// <summary>For each of <paramref name="roles"/>: what it allows, in plain words, with the page that does it where one exists.</summary>

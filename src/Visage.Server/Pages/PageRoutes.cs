@@ -10,6 +10,9 @@ internal static class PageRoutes
     public const string Denied = "/denied";
     public const string Kiosk = "/kiosk";
     public const string KioskPairing = "/kiosk/pair";
+    public const string PatientRegistration = "/patients/new";
+    public const string Consent = "/consent";
+    public const string Enrolment = "/enrol";
     public const string Assets = "/assets";
 
     /// <summary>The sign-in page, saying why the browser was sent there (a reason code, never free text).</summary>
