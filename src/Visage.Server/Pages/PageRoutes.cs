@@ -11,6 +11,10 @@ internal static class PageRoutes
     public const string Kiosk = "/kiosk";
     public const string KioskPairing = "/kiosk/pair";
     public const string Assets = "/assets";
+    public const string Audit = "/audit";
+    public const string Purposes = "/purposes";
+    public const string AccessReview = "/access-review";
+    public const string ApiKeys = "/api-keys";
 
     /// <summary>The sign-in page, saying why the browser was sent there (a reason code, never free text).</summary>
     public static string SignInBecause(string reason) => SignIn + "?reason=" + Uri.EscapeDataString(reason);
