@@ -13,6 +13,9 @@ internal static class PageCatalog
         new(PageRoutes.SignOut, "Sign out", Permissions.Self),
         new(PageRoutes.Kiosk, "Kiosk check-in", Permissions.CheckIn),
         new(PageRoutes.Audit, "Audit log", Permissions.AuditRead),
+        new(PageRoutes.Purposes, "Purposes", Permissions.PurposesDecide),
+        new(PageRoutes.AccessReview, "Access review", Permissions.AccessReview),
+        new(PageRoutes.ApiKeys, "Device and integration keys", Permissions.ApiKeysManage),
     ];
 
     /// <summary>For each of <paramref name="roles"/>: what it allows, in plain words, with the page that does it where one exists.</summary>
