@@ -71,6 +71,17 @@ public sealed class ConsolePageTests(Chromium chromium) : OwnServer
         Assert.Contains(await Server.AuditRecordsAsync(), r => r.Action == "access-review.read" && r.ActorRole == Roles.SecurityOfficer && r.Outcome == AuditedOperation.Success);
     }
 
+    [Fact]
+    public async Task PrivacyOfficer_ReadsTheDriftReport_InPlainWords()
+    {
+        var page = await SignedInAsAsync(Roles.PrivacyOfficer);
+        await page.GotoAsync(new Uri(Server.Address, "/drift").ToString());
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("No recognition scores have been recorded yet");
+        await PageChecks.CheckAsync(page, "drift");
+        Assert.Contains(await Server.AuditRecordsAsync(), r => r.Action == Visage.Workflows.Drift.DriftMonitor.ReportAction && r.ActorRole == Roles.PrivacyOfficer);
+    }
+
     private async Task<IPage> SignedInAsAsync(string role)
     {
         var (userId, secret) = await StaffInBrowser.NewAccountAsync(Server, role);
