@@ -15,6 +15,11 @@ internal static class PageCatalog
         new(PageRoutes.PatientRegistration, "Register a patient", Permissions.SubjectsRegister),
         new(PageRoutes.Consent, "Consent", Permissions.ConsentRecord),
         new(PageRoutes.Enrolment, "Enrol a face", Permissions.Enrol),
+        new(PageRoutes.Audit, "Audit log", Permissions.AuditRead),
+        new(PageRoutes.Purposes, "Purposes", Permissions.PurposesDecide),
+        new(PageRoutes.AccessReview, "Access review", Permissions.AccessReview),
+        new(PageRoutes.ApiKeys, "Device and integration keys", Permissions.ApiKeysManage),
+        new(PageRoutes.Drift, "Drift", Permissions.DriftRead),
     ];
 
     /// <summary>For each of <paramref name="roles"/>: what it allows, in plain words, with the page that does it where one exists.</summary>

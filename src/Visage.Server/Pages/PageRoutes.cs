@@ -14,6 +14,11 @@ internal static class PageRoutes
     public const string Consent = "/consent";
     public const string Enrolment = "/enrol";
     public const string Assets = "/assets";
+    public const string Audit = "/audit";
+    public const string Purposes = "/purposes";
+    public const string AccessReview = "/access-review";
+    public const string ApiKeys = "/api-keys";
+    public const string Drift = "/drift";
 
     /// <summary>The sign-in page, saying why the browser was sent there (a reason code, never free text).</summary>
     public static string SignInBecause(string reason) => SignIn + "?reason=" + Uri.EscapeDataString(reason);

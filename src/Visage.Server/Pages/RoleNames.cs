@@ -43,6 +43,7 @@ internal static class RoleNames
         (Access.Permissions.CertificatesRead, "See deletion certificates"),
         (Access.Permissions.KeysRead, "See the status of the encryption keys"),
         (Access.Permissions.AuditRead, "Search the audit log and verify its chain"),
+        (Access.Permissions.DriftRead, "See whether recognition has drifted"),
         (Access.Permissions.AuditDisclosures, "Export the accounting of disclosures"),
         (Access.Permissions.StaffManage, "Create and disable staff accounts"),
         (Access.Permissions.ApiKeysManage, "Create and revoke device and integration keys"),
