@@ -12,6 +12,7 @@ internal static class PageCatalog
     [
         new(PageRoutes.SignOut, "Sign out", Permissions.Self),
         new(PageRoutes.Kiosk, "Kiosk check-in", Permissions.CheckIn),
+        new(PageRoutes.Review, "Review queue", Permissions.ReviewRead),
     ];
 
     /// <summary>For each of <paramref name="roles"/>: what it allows, in plain words, with the page that does it where one exists.</summary>

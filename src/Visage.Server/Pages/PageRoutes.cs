@@ -10,6 +10,11 @@ internal static class PageRoutes
     public const string Denied = "/denied";
     public const string Kiosk = "/kiosk";
     public const string KioskPairing = "/kiosk/pair";
+    public const string Review = "/review";
+    public const string ReviewItem = "/review/item";
+    public const string ReviewDecide = "/review/decide";
+    public const string ReviewReport = "/review/report";
+    public const string ReviewAppeal = "/review/appeal";
     public const string Assets = "/assets";
 
     /// <summary>The sign-in page, saying why the browser was sent there (a reason code, never free text).</summary>

@@ -127,16 +127,19 @@ internal static class ReviewApi
 
     internal static async Task<Ok<ReviewItemView>> DecideAsync(Guid id, ReviewDecisionRequest request, ReviewWorklist worklist, AuditLog log, HttpContext context, CancellationToken cancellationToken)
     {
-        var decision = request.Decision switch
-        {
-            "confirm" => ReviewDecision.Confirm,
-            "choose" => ReviewDecision.ChooseOther,
-            "reject" => ReviewDecision.Reject,
-            _ => throw await AuditedBadInput.RefuseAsync(log, context, DecideAction, "decision is one of confirm, choose (with subject) or reject."),
-        };
+        var decision = await DecisionAsync(request.Decision, log, context);
         var item = await worklist.DecideAsync(context.Actor(), id, decision, request.Subject, cancellationToken);
         return TypedResults.Ok(ReviewItemView.Of(item));
     }
+
+    /// <summary>A decision's code (confirm, choose or reject), or an audited bad-input refusal; the API and the reviewer's page read it alike.</summary>
+    internal static async Task<ReviewDecision> DecisionAsync(string? code, AuditLog log, HttpContext context) => code switch
+    {
+        "confirm" => ReviewDecision.Confirm,
+        "choose" => ReviewDecision.ChooseOther,
+        "reject" => ReviewDecision.Reject,
+        _ => throw await AuditedBadInput.RefuseAsync(log, context, DecideAction, "decision is one of confirm, choose (with subject) or reject."),
+    };
 
     internal static async Task<Ok<ReviewItemView>> AppealAsync(Guid id, ReviewAppealRequest request, ReviewWorklist worklist, AuditLog log, HttpContext context, CancellationToken cancellationToken)
     {
