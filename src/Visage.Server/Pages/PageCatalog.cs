@@ -13,6 +13,8 @@ internal static class PageCatalog
         new(PageRoutes.SignOut, "Sign out", Permissions.Self),
         new(PageRoutes.Kiosk, "Kiosk check-in", Permissions.CheckIn),
         new(PageRoutes.Review, "Review queue", Permissions.ReviewRead),
+        new(PageRoutes.ReviewReport, "Override report", Permissions.ReviewReport),
+        new(PageRoutes.ReviewAppeal, "Appeals", Permissions.ReviewAppeal),
     ];
 
     /// <summary>For each of <paramref name="roles"/>: what it allows, in plain words, with the page that does it where one exists.</summary>

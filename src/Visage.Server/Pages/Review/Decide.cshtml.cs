@@ -25,7 +25,8 @@ internal sealed class ReviewDecisionModel(ReviewWorklist worklist, AuditLog log)
 
     public string? Error { get; private set; }
 
-    public IActionResult OnGet() => LocalRedirect(PageRoutes.Review);
+    /// <summary>Opened without a form (a bookmark, a reload): nothing is shown or decided; the page points back to the queue.</summary>
+    public void OnGet() => Error = "Open an item from the review queue first.";
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {

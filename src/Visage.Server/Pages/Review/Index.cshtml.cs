@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Visage.Audit;
-using Visage.Gallery;
 using Visage.Server.Access;
 using Visage.Server.Review;
 using Visage.Workflows.Review;
@@ -17,8 +16,7 @@ internal sealed class ReviewQueueModel(ReviewWorklist worklist, AuditLog log, Ti
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        Items = await worklist.ListAsync(ReviewStatus.Open, cancellationToken);
-        await AuditedOperation.RecordDoneAsync(log, HttpContext.Actor(), ReviewApi.ListAction, Purposes.Operations, $"{Items.Count} items, status open");
+        Items = await ReviewApi.ListRecordedAsync(worklist, log, HttpContext.Actor(), ReviewStatus.Open, cancellationToken);
         Now = time.GetUtcNow();
     }
 }

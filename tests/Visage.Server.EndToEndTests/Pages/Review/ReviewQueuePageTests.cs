@@ -1,5 +1,6 @@
 using Microsoft.Playwright;
 using Visage.Audit;
+using Visage.Server.Access;
 using Visage.Server.EndToEndTests.Browser;
 using Visage.Server.Review;
 using Visage.Server.Tests.Oversight;
@@ -59,5 +60,20 @@ public sealed class ReviewQueuePageTests(Chromium chromium, OversightServer over
         await page.GetByRole(AriaRole.Link, new() { Name = "Override report" }).ClickAsync();
         await Assertions.Expect(page.Locator("#by-reviewer")).ToContainTextAsync(reviewer);
         await PageChecks.CheckAsync(page, "review-report");
+
+        // The patient disagrees: a privacy officer records the appeal beside the decision.
+        await using var officerContext = await chromium.NewContextAsync();
+        var officerPage = await officerContext.NewPageAsync();
+        var (officerId, secret) = await StaffInBrowser.NewAccountAsync(oversight.Server, Roles.PrivacyOfficer);
+        await StaffInBrowser.SignInAsync(officerPage, oversight.Server, officerId, oversight.Server.TotpNow(secret));
+        await Assertions.Expect(officerPage).ToHaveURLAsync(new Uri(oversight.Server.Address, "/").ToString());
+        await officerPage.GotoAsync(new Uri(oversight.Server.Address, "/review/appeal").ToString());
+        await Assertions.Expect(officerPage.Locator("#decided tbody tr")).ToHaveCountAsync(1);
+        await PageChecks.CheckAsync(officerPage, "review-appeals");
+        await officerPage.GetByRole(AriaRole.Button, new() { Name = "Decision 1 upheld" }).ClickAsync();
+        await Assertions.Expect(officerPage.Locator("#appeal-outcome")).ToHaveTextAsync("Appeal recorded: the decision was upheld.");
+        await Assertions.Expect(officerPage.Locator("#appeal-none")).ToBeVisibleAsync();
+        Assert.Equal("upheld", (await oversight.Get<ReviewWorklist>().GetAsync(id))!.AppealOutcome);
+        Assert.Contains(await oversight.RecordsOfAsync(officerId), r => r is { Action: ReviewApi.AppealAction, Outcome: AuditedOperation.Success });
     }
 }
