@@ -15,6 +15,7 @@ internal static class PageRoutes
     public const string ReviewDecide = "/review/decide";
     public const string ReviewReport = "/review/report";
     public const string ReviewAppeal = "/review/appeal";
+    public const string Emergency = "/emergency";
     public const string Assets = "/assets";
 
     /// <summary>The sign-in page, saying why the browser was sent there (a reason code, never free text).</summary>
