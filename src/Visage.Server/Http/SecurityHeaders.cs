@@ -14,6 +14,9 @@ internal sealed class SecurityHeaders(RequestDelegate next)
     // still loads nothing from another origin.
     private const string ReferencePagePolicy = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
 
+    // A review item shows its probe picture inline (a data URI from the sealed evidence), so no link to a picture exists.
+    private const string ReviewItemPolicy = Policy + "; img-src 'self' data:";
+
     public Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -22,7 +25,9 @@ internal sealed class SecurityHeaders(RequestDelegate next)
             var headers = context.Response.Headers;
             headers.CacheControl = "no-store";
             headers.Pragma = "no-cache";
-            headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/scalar", StringComparison.Ordinal) ? ReferencePagePolicy : Policy;
+            headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/scalar", StringComparison.Ordinal) ? ReferencePagePolicy
+                : context.Request.Path.Equals("/review/item", StringComparison.Ordinal) ? ReviewItemPolicy
+                : Policy;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";

@@ -20,6 +20,10 @@ internal static class PageCatalog
         new(PageRoutes.AccessReview, "Access review", Permissions.AccessReview),
         new(PageRoutes.ApiKeys, "Device and integration keys", Permissions.ApiKeysManage),
         new(PageRoutes.Drift, "Drift", Permissions.DriftRead),
+        new(PageRoutes.Review, "Review queue", Permissions.ReviewRead),
+        new(PageRoutes.ReviewReport, "Override report", Permissions.ReviewReport),
+        new(PageRoutes.ReviewAppeal, "Appeals", Permissions.ReviewAppeal),
+        new(PageRoutes.Emergency, "Emergency identification", Permissions.EmergencyIdentify),
     ];
 
     /// <summary>For each of <paramref name="roles"/>: what it allows, in plain words, with the page that does it where one exists.</summary>

@@ -13,6 +13,12 @@ internal static class PageRoutes
     public const string PatientRegistration = "/patients/new";
     public const string Consent = "/consent";
     public const string Enrolment = "/enrol";
+    public const string Review = "/review";
+    public const string ReviewItem = "/review/item";
+    public const string ReviewDecide = "/review/decide";
+    public const string ReviewReport = "/review/report";
+    public const string ReviewAppeal = "/review/appeal";
+    public const string Emergency = "/emergency";
     public const string Assets = "/assets";
     public const string Audit = "/audit";
     public const string Purposes = "/purposes";

@@ -114,9 +114,16 @@ internal static class ReviewApi
             wanted = parsed;
         }
 
-        var items = await worklist.ListAsync(wanted, cancellationToken);
-        await AuditedOperation.RecordDoneAsync(log, context.Actor(), ListAction, Purposes.Operations, string.Create(CultureInfo.InvariantCulture, $"{items.Count} items, status {status ?? "open"}"));
+        var items = await ListRecordedAsync(worklist, log, context.Actor(), wanted, cancellationToken);
         return TypedResults.Ok(items.Select(ReviewItemView.Of).ToList());
+    }
+
+    /// <summary>Items in <paramref name="status"/> (every one when null), the reading recorded as the list's; the API and the reviewer's pages list alike.</summary>
+    internal static async Task<IReadOnlyList<ReviewItem>> ListRecordedAsync(ReviewWorklist worklist, AuditLog log, AuditActor actor, ReviewStatus? status, CancellationToken cancellationToken)
+    {
+        var items = await worklist.ListAsync(status, cancellationToken);
+        await AuditedOperation.RecordDoneAsync(log, actor, ListAction, Purposes.Operations, string.Create(CultureInfo.InvariantCulture, $"{items.Count} items, status {status?.ToCode() ?? AllStatuses}"));
+        return items;
     }
 
     internal static async Task<Ok<ReviewItemShown>> ShowAsync(Guid id, ReviewWorklist worklist, HttpContext context, CancellationToken cancellationToken)
@@ -127,28 +134,34 @@ internal static class ReviewApi
 
     internal static async Task<Ok<ReviewItemView>> DecideAsync(Guid id, ReviewDecisionRequest request, ReviewWorklist worklist, AuditLog log, HttpContext context, CancellationToken cancellationToken)
     {
-        var decision = request.Decision switch
-        {
-            "confirm" => ReviewDecision.Confirm,
-            "choose" => ReviewDecision.ChooseOther,
-            "reject" => ReviewDecision.Reject,
-            _ => throw await AuditedBadInput.RefuseAsync(log, context, DecideAction, "decision is one of confirm, choose (with subject) or reject."),
-        };
+        var decision = await DecisionAsync(request.Decision, log, context);
         var item = await worklist.DecideAsync(context.Actor(), id, decision, request.Subject, cancellationToken);
         return TypedResults.Ok(ReviewItemView.Of(item));
     }
 
+    /// <summary>A decision's code (confirm, choose or reject), or an audited bad-input refusal; the API and the reviewer's page read it alike.</summary>
+    internal static async Task<ReviewDecision> DecisionAsync(string? code, AuditLog log, HttpContext context) => code switch
+    {
+        "confirm" => ReviewDecision.Confirm,
+        "choose" => ReviewDecision.ChooseOther,
+        "reject" => ReviewDecision.Reject,
+        _ => throw await AuditedBadInput.RefuseAsync(log, context, DecideAction, "decision is one of confirm, choose (with subject) or reject."),
+    };
+
     internal static async Task<Ok<ReviewItemView>> AppealAsync(Guid id, ReviewAppealRequest request, ReviewWorklist worklist, AuditLog log, HttpContext context, CancellationToken cancellationToken)
     {
-        var overturned = request.Outcome switch
-        {
-            "upheld" => false,
-            "overturned" => true,
-            _ => throw await AuditedBadInput.RefuseAsync(log, context, AppealAction, "outcome is upheld or overturned."),
-        };
+        var overturned = await OverturnedAsync(request.Outcome, log, context);
         var item = await worklist.AppealAsync(context.Actor(), id, overturned, cancellationToken);
         return TypedResults.Ok(ReviewItemView.Of(item));
     }
+
+    /// <summary>An appeal's outcome code: true when overturned, false when upheld, else an audited bad-input refusal.</summary>
+    internal static async Task<bool> OverturnedAsync(string? outcome, AuditLog log, HttpContext context) => outcome switch
+    {
+        "upheld" => false,
+        "overturned" => true,
+        _ => throw await AuditedBadInput.RefuseAsync(log, context, AppealAction, "outcome is upheld or overturned."),
+    };
 
     internal static async Task<Ok<OverrideReportView>> ReportAsync(ReviewWorklist worklist, CancellationToken cancellationToken)
     {
